@@ -1,0 +1,62 @@
+package container
+
+import (
+	"fmt"
+	"io"
+)
+
+// Config describes one container. The zero value of every field is usable:
+// it says what happens when the field is left out.
+type Config struct {
+	// Args is the command and its arguments. Args[0] is a path, or a name
+	// looked up in the container's PATH. Required.
+	Args []string
+	// Env is the command's environment. Nil means a minimal one:
+	// PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin and
+	// HOME=/root (the runtime's own environment is never passed through).
+	Env []string
+	// Dir is the command's working directory. Empty means "/" when a
+	// rootfs is set, else the runtime's own working directory.
+	Dir string
+	// Stdin, Stdout and Stderr are the command's streams. Nil means the
+	// null device. An *os.File (a terminal, say) is handed over as it is.
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Namespaces lists the namespaces to create for the container. Nil
+	// means none: the command shares every namespace with the runtime.
+	Namespaces []Namespace
+	// Init keeps a small init as PID 1 that runs the command as its child,
+	// reaps orphaned processes and passes signals on. It needs the PID
+	// namespace. False means the command itself is PID 1 of its namespace.
+	Init bool
+	// ForwardSignals passes SIGINT, SIGTERM, SIGHUP and SIGQUIT that the
+	// runtime receives while the container runs on to the container. False
+	// leaves the runtime's signal handling as it was.
+	ForwardSignals bool
+}
+
+// defaultEnv is the environment a container gets when Config.Env is nil.
+var defaultEnv = []string{
+	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+	"HOME=/root",
+}
+
+// validate checks what can be checked before anything is started.
+func (c *Config) validate() error {
+	if len(c.Args) == 0 || c.Args[0] == "" {
+		return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf(`no command given (want e.g. Args: []string{"/bin/sh", "-c", "echo hi"})`)}
+	}
+	if c.Init && !c.has(PID) {
+		return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf("Init needs the PID namespace (want e.g. Namespaces: []Namespace{PID})")}
+	}
+	return nil
+}
+
+func (c *Config) has(ns Namespace) bool {
+	for _, n := range c.Namespaces {
+		if n == ns {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,104 @@
+package container
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// initName is the child name under which the runtime re-executes itself to
+// become a container's init.
+const initName = "unboxed-init"
+
+func init() { Register(initName, containerInit) }
+
+// The file descriptors the runtime hands its init (see Start).
+const (
+	specFd   = 3
+	reportFd = 4
+)
+
+// containerInit runs inside the new namespaces: it reads the spec, sets the
+// container up, and then either becomes the command (execve) or, with
+// Config.Init, stays as PID 1 and runs it as a child.
+func containerInit() {
+	// Nothing the command starts may inherit the runtime's pipes.
+	unix.CloseOnExec(specFd)
+	unix.CloseOnExec(reportFd)
+	report := os.NewFile(reportFd, "init-report")
+
+	var s spec
+	specFile := os.NewFile(specFd, "init-spec")
+	if err := json.NewDecoder(specFile).Decode(&s); err != nil {
+		fail(report, ExitRuntimeError, "read spec", "", err)
+	}
+	specFile.Close()
+
+	if s.Dir != "" {
+		if err := os.Chdir(s.Dir); err != nil {
+			fail(report, ExitRuntimeError, "chdir", s.Dir, err)
+		}
+	}
+	path := lookPath(report, s)
+	if s.Init {
+		report.Close() // the command is about to run: Start may return
+		os.Exit(supervise(s))
+	}
+	err := unix.Exec(path, s.Args, s.Env)
+	fail(report, StartFailureCode(err), "exec", path, err)
+}
+
+// lookPath finds the command in the container's PATH, or reports why not.
+func lookPath(report *os.File, s spec) string {
+	os.Clearenv()
+	for _, kv := range s.Env {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			os.Setenv(k, v)
+		}
+	}
+	path, err := exec.LookPath(s.Args[0])
+	if err != nil {
+		fail(report, StartFailureCode(err), "exec", s.Args[0], err)
+	}
+	return path
+}
+
+// supervise runs the command through the process stage and passes on its
+// status. As PID 1 it also forwards signals to everything in the namespace
+// and reaps the orphans that the kernel hands it.
+func supervise(s spec) int {
+	if os.Getpid() == 1 {
+		sigs := make(chan os.Signal, 8)
+		signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGCHLD)
+		go serveAsPID1(sigs)
+	}
+	code, err := steps().RunProcess(s.Args, os.Stdin, os.Stdout, os.Stderr)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "unboxed: %v\n", err)
+	}
+	return code
+}
+
+func serveAsPID1(sigs <-chan os.Signal) {
+	for sig := range sigs {
+		if sig == syscall.SIGCHLD {
+			reapOrphans()
+			continue
+		}
+		// kill(-1) from a namespace's init reaches every other process in
+		// it (kill(2)).
+		_ = unix.Kill(-1, sig.(syscall.Signal))
+	}
+}
+
+// fail reports a setup failure to the runtime and exits with its code.
+func fail(report *os.File, code int, op, path string, err error) {
+	_ = json.NewEncoder(report).Encode(failure{Code: code, Op: op, Path: path, Msg: err.Error()})
+	os.Exit(code)
+}

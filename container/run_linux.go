@@ -1,0 +1,196 @@
+package container
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+)
+
+// Container is a started container. Wait for it exactly once.
+type Container struct {
+	cmd    *exec.Cmd
+	ctx    context.Context
+	done   chan struct{}
+	signal chan os.Signal // nil unless Config.ForwardSignals
+}
+
+// Run starts a container, waits for it and returns its exit status: the
+// command's own code, or 128+N when signal N killed it. When the container
+// cannot be set up or started, the error is an *Error and the code is its
+// Code (125, 126 or 127). Cancelling ctx kills the container.
+func Run(ctx context.Context, cfg Config) (int, error) {
+	c, err := Start(ctx, cfg)
+	if err != nil {
+		return errorCode(err), err
+	}
+	return c.Wait()
+}
+
+// Start sets the container up and starts its command. It returns once the
+// command runs (its execve(2) succeeded), or with an *Error that says which
+// step failed; nothing is left behind then. Cancelling ctx kills the
+// container.
+func Start(ctx context.Context, cfg Config) (*Container, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, &Error{Code: ExitRuntimeError, Op: "start", Err: err}
+	}
+	s := steps()
+	cmd := s.Command(initName)
+	if cmd == nil {
+		return nil, &Error{Code: ExitRuntimeError, Op: "start", Err: errors.New("Stages.Command returned a nil *exec.Cmd")}
+	}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = cfg.Stdin, cfg.Stdout, cfg.Stderr
+	cmd.Env = []string{} // the init reads its spec from a pipe, not the environment
+	cmd.SysProcAttr = sysProcAttr(cfg.Namespaces)
+
+	// fd 3: the spec, parent to child. fd 4: the child's report, child to
+	// parent. The child marks fd 4 close-on-exec, so EOF on it means the
+	// command's execve succeeded; anything written on it is a failure.
+	specR, specW, err := os.Pipe()
+	if err != nil {
+		return nil, &Error{Code: ExitRuntimeError, Op: "pipe", Err: err}
+	}
+	reportR, reportW, err := os.Pipe()
+	if err != nil {
+		specR.Close()
+		specW.Close()
+		return nil, &Error{Code: ExitRuntimeError, Op: "pipe", Err: err}
+	}
+	defer reportR.Close()
+	cmd.ExtraFiles = []*os.File{specR, reportW}
+	err = cmd.Start()
+	specR.Close()
+	reportW.Close()
+	if err != nil {
+		specW.Close()
+		return nil, &Error{Code: ExitRuntimeError, Op: "start container init", Path: cmd.Path, Err: explainStartError(err, cfg.Namespaces)}
+	}
+	c := &Container{cmd: cmd, ctx: ctx, done: make(chan struct{})}
+	go c.killOnCancel()
+
+	err = json.NewEncoder(specW).Encode(newSpec(cfg))
+	specW.Close()
+	if err != nil {
+		return nil, c.abort(&Error{Code: ExitRuntimeError, Op: "send spec", Err: err})
+	}
+	if failure := readReport(reportR); failure != nil {
+		return nil, c.abort(failure)
+	}
+	if cfg.ForwardSignals {
+		c.signal = make(chan os.Signal, 4)
+		signal.Notify(c.signal, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+		go c.forwardSignals()
+	}
+	return c, nil
+}
+
+// Pid is the container's first process as the host sees it.
+func (c *Container) Pid() int { return c.cmd.Process.Pid }
+
+// Signal sends sig to the container's first process. Note that PID 1 of a
+// PID namespace only receives the signals it has a handler for (SIGKILL
+// aside): use Config.Init for commands that do not handle SIGTERM.
+func (c *Container) Signal(sig os.Signal) error { return c.cmd.Process.Signal(sig) }
+
+// Wait waits for the container to end and returns its exit status. The
+// error is non-nil when ctx ended it.
+func (c *Container) Wait() (int, error) {
+	err := c.cmd.Wait()
+	close(c.done)
+	if c.signal != nil {
+		signal.Stop(c.signal)
+	}
+	code := ExitStatus(c.cmd.ProcessState)
+	var exitErr *exec.ExitError
+	switch {
+	case c.ctx.Err() != nil:
+		return code, fmt.Errorf("container killed: %w", c.ctx.Err())
+	case err != nil && !errors.As(err, &exitErr):
+		return code, fmt.Errorf("wait for container: %w", err)
+	}
+	return code, nil
+}
+
+// abort kills a container that failed to start, reaps it and returns err.
+func (c *Container) abort(err *Error) error {
+	_ = c.cmd.Process.Kill()
+	_ = c.cmd.Wait()
+	close(c.done)
+	return err
+}
+
+func (c *Container) killOnCancel() {
+	select {
+	case <-c.ctx.Done():
+		_ = c.cmd.Process.Kill()
+	case <-c.done:
+	}
+}
+
+func (c *Container) forwardSignals() {
+	for {
+		select {
+		case sig := <-c.signal:
+			_ = c.cmd.Process.Signal(sig)
+		case <-c.done:
+			return
+		}
+	}
+}
+
+// readReport reads the child's report pipe to EOF: nothing means the
+// command started; otherwise it is the child's failure.
+func readReport(r io.Reader) *Error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return &Error{Code: ExitRuntimeError, Op: "read init report", Err: err}
+	}
+	if len(data) == 0 {
+		return nil
+	}
+	var f failure
+	if err := json.Unmarshal(data, &f); err != nil {
+		return &Error{Code: ExitRuntimeError, Op: "read init report", Err: fmt.Errorf("%w: %q", err, data)}
+	}
+	return f.error()
+}
+
+func errorCode(err error) int {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ExitRuntimeError
+}
+
+func sysProcAttr(namespaces []Namespace) *syscall.SysProcAttr {
+	attr := &syscall.SysProcAttr{
+		Cloneflags: CloneFlags(namespaces...),
+		// If the runtime dies, its container dies with it.
+		Pdeathsig: syscall.SIGKILL,
+	}
+	for _, ns := range namespaces {
+		if ns == User {
+			attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}}
+			attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}}
+		}
+	}
+	return attr
+}
+
+// explainStartError turns the bare EPERM of clone(2) into what to do.
+func explainStartError(err error, namespaces []Namespace) error {
+	if errors.Is(err, syscall.EPERM) && len(namespaces) > 0 {
+		return fmt.Errorf("%w: creating namespaces needs root: run with sudo, or see go run ./lessons doctor", err)
+	}
+	return err
+}

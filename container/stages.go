@@ -1,0 +1,53 @@
+package container
+
+import (
+	"io"
+	"os/exec"
+	"sync"
+)
+
+// Stages are the steps the runtime is built from, one field per lesson
+// exercise. The runtime calls the step through this table, so a lesson's test
+// binary can put the learner's function in place of the library's and watch
+// it work inside a real container, with the library's steps everywhere else.
+//
+// A nil field means the library's own step. The parent (the runtime) and the
+// child (the container's init) are the same binary, so Use must run in both:
+// call it in main or TestMain before Init.
+type Stages struct {
+	// RunProcess runs a program and reports its exit status (lesson 01).
+	// The container's init uses it when Config.Init is set.
+	RunProcess func(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error)
+	// Command builds the re-exec of this binary as a named child (lesson 01).
+	// The runtime starts every container's init through it.
+	Command func(name string, args ...string) *exec.Cmd
+}
+
+var (
+	stagesMu sync.RWMutex
+	override Stages
+)
+
+// Use replaces the library's steps with the non-nil fields of s, for every
+// container this process starts from now on. Use(Stages{}) restores the
+// library's own steps.
+func Use(s Stages) {
+	stagesMu.Lock()
+	defer stagesMu.Unlock()
+	override = s
+}
+
+// steps returns the table in force: the overrides, with the library's own
+// steps filled in where there is none.
+func steps() Stages {
+	stagesMu.RLock()
+	s := override
+	stagesMu.RUnlock()
+	if s.RunProcess == nil {
+		s.RunProcess = RunProcess
+	}
+	if s.Command == nil {
+		s.Command = Command
+	}
+	return s
+}
