@@ -1,0 +1,76 @@
+package lessontest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"syscall"
+
+	"github.com/unboxed-go/unboxed/container"
+)
+
+// Report is what a child observed inside its namespaces, by name.
+type Report map[string]string
+
+// Child registers fn to run in a child process started by InChild. fn
+// fills the report with what it observes; an error or a panic is reported
+// too. Call it from init or before Main.
+func Child(name string, fn func(args []string, r Report) error) {
+	container.Register(name, func() {
+		r := Report{}
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					r["error"] = fmt.Sprintf("your code panicked: %v", p)
+				}
+			}()
+			if err := fn(os.Args[1:], r); err != nil {
+				r["error"] = err.Error()
+			}
+		}()
+		out := os.NewFile(3, "report")
+		_ = json.NewEncoder(out).Encode(r)
+	})
+}
+
+// InChild runs the child registered under name in new namespaces made by
+// cloneFlags (0 for none) and returns its report. A child that fails to
+// report, or reports an error, fails the test with its output.
+func (l *T) InChild(name string, cloneFlags uintptr, args ...string) Report {
+	l.Helper()
+	r, err := runChild(name, cloneFlags, args...)
+	if err != nil {
+		l.Fatalf("%v", err)
+	}
+	return r
+}
+
+func runChild(name string, cloneFlags uintptr, args ...string) (Report, error) {
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	defer pr.Close()
+	var output bytes.Buffer
+	cmd := container.Command(name, args...)
+	cmd.Stdout, cmd.Stderr = &output, &output
+	cmd.ExtraFiles = []*os.File{pw}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: cloneFlags, Pdeathsig: syscall.SIGKILL}
+	err = cmd.Start()
+	pw.Close()
+	if err != nil {
+		return nil, fmt.Errorf("want child %q to start, got: %v (%s)", name, err, whyNot)
+	}
+	data, _ := io.ReadAll(pr)
+	waitErr := cmd.Wait()
+	var r Report
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("want a report from child %q, got none (%v); its output: %s", name, waitErr, output.String())
+	}
+	if msg, bad := r["error"]; bad {
+		return r, fmt.Errorf("want child %q to succeed, got: %s", name, msg)
+	}
+	return r, nil
+}
