@@ -1,0 +1,75 @@
+//go:build !linux
+
+package container
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+)
+
+// errNotLinux is what every operation says on a system without namespaces.
+var errNotLinux = errors.New("unboxed needs Linux (GOOS=" + runtime.GOOS + "): use the Vagrant VM (vagrant up && vagrant ssh)")
+
+// Namespace is one kind of Linux namespace.
+type Namespace string
+
+// The namespaces a container can get (Linux only).
+const (
+	PID     Namespace = "pid"
+	UTS     Namespace = "uts"
+	Mount   Namespace = "mnt"
+	IPC     Namespace = "ipc"
+	Network Namespace = "net"
+	User    Namespace = "user"
+)
+
+// AllNamespaces are the namespaces a container gets by default.
+var AllNamespaces = []Namespace{UTS, PID, Mount, IPC, Network}
+
+// CloneFlags returns 0: there are no namespaces here.
+func CloneFlags(...Namespace) uintptr { return 0 }
+
+// Register records nothing on this system.
+func Register(string, func()) {}
+
+// Init returns false: there are no children to run here.
+func Init() bool { return false }
+
+// Command returns a command that fails to start.
+func Command(name string, args ...string) *exec.Cmd { return exec.Command(name, args...) }
+
+// Self is the current binary.
+func Self() string { p, _ := os.Executable(); return p }
+
+// RunProcess says that unboxed needs Linux.
+func RunProcess([]string, io.Reader, io.Writer, io.Writer) (int, error) {
+	return ExitRuntimeError, errNotLinux
+}
+
+// StartFailureCode returns ExitRuntimeError.
+func StartFailureCode(error) int { return ExitRuntimeError }
+
+// UserNamespacesBlocked says that unboxed needs Linux.
+func UserNamespacesBlocked() error { return errNotLinux }
+
+// Container is a started container (never, on this system).
+type Container struct{}
+
+// Run says that unboxed needs Linux.
+func Run(context.Context, Config) (int, error) { return ExitRuntimeError, errNotLinux }
+
+// Start says that unboxed needs Linux.
+func Start(context.Context, Config) (*Container, error) { return nil, errNotLinux }
+
+// Pid returns 0.
+func (*Container) Pid() int { return 0 }
+
+// Signal says that unboxed needs Linux.
+func (*Container) Signal(os.Signal) error { return errNotLinux }
+
+// Wait says that unboxed needs Linux.
+func (*Container) Wait() (int, error) { return ExitRuntimeError, errNotLinux }
