@@ -9,5 +9,9 @@ import (
 
 func TestMain(m *testing.M) {
 	container.Init()
-	os.Exit(m.Run())
+	code := m.Run()
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
 }
