@@ -1,11 +1,11 @@
 module github.com/unboxed-go/unboxed
 
-go 1.26.0
+go 1.24.0
 
 require (
 	github.com/charmbracelet/glamour v1.0.0
-	golang.org/x/sys v0.50.0
-	golang.org/x/term v0.48.0
+	golang.org/x/sys v0.40.0
+	golang.org/x/term v0.36.0
 )
 
 require (
