@@ -2,6 +2,7 @@ package container
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -40,6 +41,9 @@ func containerInit() {
 	}
 	specFile.Close()
 
+	if err := safely(func() error { return setUp(s) }); err != nil {
+		failWith(report, err)
+	}
 	if s.Dir != "" {
 		if err := os.Chdir(s.Dir); err != nil {
 			fail(report, ExitRuntimeError, "chdir", s.Dir, err)
@@ -64,7 +68,11 @@ func lookPath(report *os.File, s spec) string {
 	}
 	path, err := exec.LookPath(s.Args[0])
 	if err != nil {
-		fail(report, StartFailureCode(err), "exec", s.Args[0], err)
+		code := StartFailureCode(err)
+		if code == ExitNotFound {
+			err = fmt.Errorf("no such command in the container (its PATH is %s; want e.g. /bin/sh)", os.Getenv("PATH"))
+		}
+		fail(report, code, "exec", s.Args[0], err)
 	}
 	return path
 }
@@ -95,6 +103,70 @@ func serveAsPID1(sigs <-chan os.Signal) {
 		// it (kill(2)).
 		_ = unix.Kill(-1, sig.(syscall.Signal))
 	}
+}
+
+// setUp builds the container's world from inside its new namespaces, one
+// stage after another, each through the stages table.
+func setUp(s spec) error {
+	st := steps()
+	if s.has(Mount) {
+		if err := st.MakePrivate(); err != nil {
+			return err
+		}
+	}
+	if s.Hostname != "" {
+		if err := st.SetHostname(s.Hostname); err != nil {
+			return err
+		}
+	}
+	switch {
+	case s.Rootfs != "" && s.NoPivot:
+		if s.ReadOnly {
+			// Make the rootfs a mount of its own, so that making it
+			// read-only leaves the filesystem around it alone.
+			if err := mount(s.Rootfs, s.Rootfs, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+				return err
+			}
+		}
+		if err := st.Chroot(s.Rootfs); err != nil {
+			return err
+		}
+	case s.Rootfs != "":
+		if err := st.PivotRoot(s.Rootfs); err != nil {
+			return err
+		}
+	case s.has(Mount) && s.has(PID):
+		return st.MountProc()
+	default:
+		return nil
+	}
+	if err := st.MountStandard(); err != nil {
+		return err
+	}
+	if s.ReadOnly {
+		return RemountReadOnly("/")
+	}
+	return nil
+}
+
+// safely runs a set-up step and turns a panic in it (a lesson's TODO
+// stub, say) into an error the runtime can report.
+func safely(step func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("a stage panicked: %v", p)
+		}
+	}()
+	return step()
+}
+
+// failWith reports err, an *Error or not, and exits.
+func failWith(report *os.File, err error) {
+	var e *Error
+	if errors.As(err, &e) {
+		fail(report, e.Code, e.Op, e.Path, e.Err)
+	}
+	fail(report, ExitRuntimeError, "set up container", "", err)
 }
 
 // fail reports a setup failure to the runtime and exits with its code.

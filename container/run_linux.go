@@ -50,7 +50,7 @@ func Start(ctx context.Context, cfg Config) (*Container, error) {
 	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = cfg.Stdin, cfg.Stdout, cfg.Stderr
 	cmd.Env = []string{} // the init reads its spec from a pipe, not the environment
-	cmd.SysProcAttr = sysProcAttr(cfg.Namespaces)
+	cmd.SysProcAttr = sysProcAttr(s.CloneFlags(cfg.Namespaces...), cfg.Namespaces)
 
 	// fd 3: the spec, parent to child. fd 4: the child's report, child to
 	// parent. The child marks fd 4 close-on-exec, so EOF on it means the
@@ -136,10 +136,20 @@ func (c *Container) killOnCancel() {
 	}
 }
 
+// forwardSignals passes signals on to the container. A second SIGINT
+// kills it: PID 1 of a PID namespace ignores a signal it has no handler for
+// (pid_namespaces(7)), so a plain "sleep" would never see the first Ctrl-C.
 func (c *Container) forwardSignals() {
+	interrupts := 0
 	for {
 		select {
 		case sig := <-c.signal:
+			if sig == syscall.SIGINT {
+				interrupts++
+			}
+			if interrupts > 1 {
+				sig = syscall.SIGKILL
+			}
 			_ = c.cmd.Process.Signal(sig)
 		case <-c.done:
 			return
@@ -172,9 +182,9 @@ func errorCode(err error) int {
 	return ExitRuntimeError
 }
 
-func sysProcAttr(namespaces []Namespace) *syscall.SysProcAttr {
+func sysProcAttr(cloneFlags uintptr, namespaces []Namespace) *syscall.SysProcAttr {
 	attr := &syscall.SysProcAttr{
-		Cloneflags: CloneFlags(namespaces...),
+		Cloneflags: cloneFlags,
 		// If the runtime dies, its container dies with it.
 		Pdeathsig: syscall.SIGKILL,
 	}

@@ -5,18 +5,35 @@ import "errors"
 // spec is what the runtime sends its container's init over the spec pipe:
 // the part of Config that the child needs, in a form that survives JSON.
 type spec struct {
-	Args []string
-	Env  []string
-	Dir  string
-	Init bool
+	Args       []string
+	Env        []string
+	Dir        string
+	Init       bool
+	Namespaces []Namespace
+	Rootfs     string
+	Hostname   string
+	ReadOnly   bool
+	NoPivot    bool
 }
 
 func newSpec(cfg Config) spec {
-	s := spec{Args: cfg.Args, Env: cfg.Env, Dir: cfg.Dir, Init: cfg.Init}
+	s := spec{
+		Args: cfg.Args, Env: cfg.Env, Dir: cfg.Dir, Init: cfg.Init, Namespaces: cfg.Namespaces,
+		Rootfs: cfg.Rootfs, Hostname: cfg.Hostname, ReadOnly: cfg.ReadOnly, NoPivot: cfg.NoPivot,
+	}
 	if s.Env == nil {
 		s.Env = defaultEnv
 	}
 	return s
+}
+
+func (s spec) has(ns Namespace) bool {
+	for _, n := range s.Namespaces {
+		if n == ns {
+			return true
+		}
+	}
+	return false
 }
 
 // failure is what the init reports when a step fails before the command runs.

@@ -21,6 +21,22 @@ type Stages struct {
 	// Command builds the re-exec of this binary as a named child (lesson 01).
 	// The runtime starts every container's init through it.
 	Command func(name string, args ...string) *exec.Cmd
+	// Chroot changes the root directory (lesson 02). Used with
+	// Config.NoPivot.
+	Chroot func(dir string) error
+	// CloneFlags turns namespaces into clone(2) flags (lesson 03).
+	CloneFlags func(namespaces ...Namespace) uintptr
+	// SetHostname names the UTS namespace (lesson 03).
+	SetHostname func(name string) error
+	// MountProc mounts /proc for the PID namespace (lesson 03). Used
+	// without a rootfs, and by the library's MountStandard.
+	MountProc func() error
+	// MakePrivate stops mount propagation to the host (lesson 04).
+	MakePrivate func() error
+	// PivotRoot moves the root to the container's rootfs (lesson 04).
+	PivotRoot func(newRoot string) error
+	// MountStandard mounts /proc, /sys, /dev and masks (lesson 04).
+	MountStandard func() error
 }
 
 var (
@@ -48,6 +64,27 @@ func steps() Stages {
 	}
 	if s.Command == nil {
 		s.Command = Command
+	}
+	if s.Chroot == nil {
+		s.Chroot = Chroot
+	}
+	if s.CloneFlags == nil {
+		s.CloneFlags = CloneFlags
+	}
+	if s.SetHostname == nil {
+		s.SetHostname = SetHostname
+	}
+	if s.MountProc == nil {
+		s.MountProc = MountProc
+	}
+	if s.MakePrivate == nil {
+		s.MakePrivate = MakePrivate
+	}
+	if s.PivotRoot == nil {
+		s.PivotRoot = PivotRoot
+	}
+	if s.MountStandard == nil {
+		s.MountStandard = MountStandard
 	}
 	return s
 }

@@ -1,0 +1,147 @@
+package container
+
+import (
+	"errors"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// MountStandard mounts what programs expect to find in a container, after
+// the root has moved (PivotRoot or Chroot): a fresh /proc (MountProc, so
+// lesson 03's step is used here too), /sys read-only, /dev as a small tmpfs
+// holding only harmless devices, /dev/pts and /dev/shm, and it masks the
+// files of /proc and /sys that reach past the container (the same list as
+// runc's default config). Lesson 04 asks for it.
+func MountStandard() error {
+	for _, dir := range []string{"/proc", "/sys", "/dev"} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return &Error{Code: ExitRuntimeError, Op: "mkdir", Path: dir, Err: err}
+		}
+	}
+	if err := steps().MountProc(); err != nil {
+		return err
+	}
+	if err := mount("sysfs", "/sys", "sysfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
+		return err
+	}
+	if err := mountDev(); err != nil {
+		return err
+	}
+	return maskPaths()
+}
+
+// A device node for /dev: its name, and the major and minor numbers that
+// the kernel assigns it (Documentation/admin-guide/devices.txt).
+type device struct {
+	name         string
+	major, minor uint32
+}
+
+// safeDevices are the device nodes a container gets: none of them reaches
+// the host's disks or memory.
+var safeDevices = []device{
+	{"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7},
+	{"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
+}
+
+// devLinks are the symlinks /dev has on every Linux system.
+var devLinks = [][2]string{
+	{"/proc/self/fd", "/dev/fd"},
+	{"/proc/self/fd/0", "/dev/stdin"},
+	{"/proc/self/fd/1", "/dev/stdout"},
+	{"/proc/self/fd/2", "/dev/stderr"},
+	{"pts/ptmx", "/dev/ptmx"},
+}
+
+func mountDev() error {
+	if err := mount("tmpfs", "/dev", "tmpfs", unix.MS_NOSUID|unix.MS_STRICTATIME, "mode=755,size=65536k"); err != nil {
+		return err
+	}
+	old := unix.Umask(0)
+	defer unix.Umask(old)
+	for _, d := range safeDevices {
+		path := "/dev/" + d.name
+		if err := unix.Mknod(path, unix.S_IFCHR|0o666, int(unix.Mkdev(d.major, d.minor))); err != nil {
+			return &Error{Code: ExitRuntimeError, Op: "mknod", Path: path, Err: explainMknod(err)}
+		}
+	}
+	for _, l := range devLinks {
+		if err := os.Symlink(l[0], l[1]); err != nil {
+			return &Error{Code: ExitRuntimeError, Op: "symlink", Path: l[1], Err: err}
+		}
+	}
+	for _, dir := range []string{"/dev/pts", "/dev/shm"} {
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			return &Error{Code: ExitRuntimeError, Op: "mkdir", Path: dir, Err: err}
+		}
+	}
+	// newinstance: the container's own set of ptys, not the host's.
+	if err := mount("devpts", "/dev/pts", "devpts", unix.MS_NOSUID|unix.MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620"); err != nil {
+		return err
+	}
+	return mount("shm", "/dev/shm", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "mode=1777,size=65536k")
+}
+
+// explainMknod says why a user namespace cannot make device nodes.
+func explainMknod(err error) error {
+	if errors.Is(err, unix.EPERM) {
+		return errors.New("operation not permitted: device nodes need real root (mknod(2) is refused in a user namespace): run with sudo")
+	}
+	return err
+}
+
+// maskedPaths are hidden behind an empty file or directory, readOnlyPaths
+// are made read-only: they are windows onto the host kernel (runc's
+// default config carries the same lists).
+var (
+	maskedPaths = []string{
+		"/proc/acpi", "/proc/asound", "/proc/interrupts", "/proc/kcore", "/proc/keys",
+		"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+		"/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap",
+	}
+	readOnlyPaths = []string{
+		"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+	}
+)
+
+func maskPaths() error {
+	for _, path := range maskedPaths {
+		info, err := os.Stat(path)
+		if err != nil {
+			continue // not on this kernel
+		}
+		if info.IsDir() {
+			err = mount("tmpfs", path, "tmpfs", unix.MS_RDONLY, "size=0")
+		} else {
+			err = mount("/dev/null", path, "", unix.MS_BIND, "")
+		}
+		if err != nil {
+			return err
+		}
+	}
+	for _, path := range readOnlyPaths {
+		if _, err := os.Stat(path); err != nil {
+			continue
+		}
+		if err := mount(path, path, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+			return err
+		}
+		if err := RemountReadOnly(path); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mount is mount(2) with an error that names the mount.
+func mount(source, target, fstype string, flags uintptr, data string) error {
+	if err := unix.Mount(source, target, fstype, flags, data); err != nil {
+		op := "mount " + fstype
+		if fstype == "" {
+			op = "bind " + source
+		}
+		return &Error{Code: ExitRuntimeError, Op: op, Path: target, Err: err}
+	}
+	return nil
+}

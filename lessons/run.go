@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/unboxed-go/unboxed/container"
+)
+
+func init() {
+	verbs["run"] = verb{run: runVerb, usage: "run [FLAGS] [--] COMMAND [ARG...]", summary: "run a command in a container built by the library (needs root)"}
+}
+
+// runOptions are the flags of run; they come before the command.
+type runOptions struct {
+	rootfs, hostname        string
+	init, noPivot, readOnly bool
+}
+
+// runVerb runs a container and exits with its status, as Docker does:
+// the command's own code, 125 when the runtime failed, 126 when the
+// command cannot be executed, 127 when it does not exist, 128+N when
+// signal N killed it.
+func runVerb(args []string) int {
+	opts, command, err := parseRun(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "unboxed run: %v (usage: go run ./lessons %s; flags: go run ./lessons run -h)\n", err, verbs["run"].usage)
+		return container.ExitRuntimeError
+	}
+	if os.Geteuid() != 0 {
+		fmt.Fprintf(os.Stderr, "unboxed run: needs root for mounts and device nodes: sudo go run ./lessons run -- %s\n", strings.Join(command, " "))
+		return container.ExitRuntimeError
+	}
+	if opts.rootfs == "" {
+		dir, err := container.DefaultRootfs()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "unboxed run: default rootfs: %v (or give one: --rootfs DIR)\n", err)
+			return container.ExitRuntimeError
+		}
+		opts.rootfs = dir
+	}
+	if opts.noPivot {
+		fmt.Fprintln(os.Stderr, "unboxed run: warning: --no-pivot uses chroot(2), which a root process in the container can escape (lesson 02)")
+	}
+	code, err := container.Run(context.Background(), container.Config{
+		Args:           command,
+		Rootfs:         opts.rootfs,
+		Hostname:       opts.hostname,
+		Namespaces:     container.AllNamespaces,
+		Init:           opts.init,
+		NoPivot:        opts.noPivot,
+		ReadOnly:       opts.readOnly,
+		Stdin:          os.Stdin,
+		Stdout:         os.Stdout,
+		Stderr:         os.Stderr,
+		ForwardSignals: true,
+	})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "unboxed run: %v\n", err)
+	}
+	return code
+}
+
+// parseRun reads the flags, which end at the first argument that is not
+// one (or at "--"), and the command after them.
+func parseRun(args []string) (runOptions, []string, error) {
+	var o runOptions
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors get one line of ours
+	fs.Usage = func() {}
+	fs.StringVar(&o.rootfs, "rootfs", "", "the container's root directory (default: a busybox rootfs built once in the cache)")
+	fs.StringVar(&o.hostname, "hostname", "unboxed", "the container's hostname")
+	fs.BoolVar(&o.init, "init", false, "keep a small init as PID 1 that reaps orphans and passes signals on")
+	fs.BoolVar(&o.noPivot, "no-pivot", false, "change root with chroot instead of pivot_root (escapable)")
+	fs.BoolVar(&o.readOnly, "read-only", false, "mount the root read-only")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Printf("usage: go run ./lessons %s\n\n", verbs["run"].usage)
+			fs.SetOutput(os.Stdout)
+			fs.PrintDefaults()
+		}
+		return o, nil, err
+	}
+	if fs.NArg() == 0 {
+		return o, nil, errors.New("no command given (e.g. run -- /bin/sh)")
+	}
+	return o, fs.Args(), nil
+}

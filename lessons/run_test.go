@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func needRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("run needs root: go test -exec sudo ./lessons")
+	}
+}
+
+func mountTable(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile("/proc/self/mountinfo")
+	require.NoError(t, err)
+	return string(data)
+}
+
+// The exit status of run is the container's, as Docker reports it.
+func TestRunExitStatus(t *testing.T) {
+	needRoot(t)
+	root := repoRoot(t)
+	before := mountTable(t)
+	notExecutable := "/etc/passwd"
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		says string
+	}{
+		{"defaults", []string{"--", "/bin/sh", "-c", "echo $(hostname) $$"}, 0, "unboxed 1\n"},
+		{"own code", []string{"/bin/sh", "-c", "exit 3"}, 3, ""},
+		{"killed by a signal", []string{"--init", "--", "/bin/sh", "-c", "kill -9 $$"}, 137, ""},
+		{"hostname flag", []string{"--hostname", "box", "hostname"}, 0, "box\n"},
+		{"not found", []string{"--", "/no/such/program"}, 127, "no such command in the container"},
+		{"not executable", []string{"--", notExecutable}, 126, "permission denied"},
+		{"missing rootfs", []string{"--rootfs", "/no/such/rootfs", "--", "true"}, 125, "/no/such/rootfs"},
+		{"rootfs is a file", []string{"--rootfs", "/etc/passwd", "--", "true"}, 125, "not a directory"},
+		{"hostname too long", []string{"--hostname", strings.Repeat("h", 65), "--", "true"}, 125, "more than the kernel's 64"},
+		{"unknown flag", []string{"--memory-ish", "--", "true"}, 125, "flag provided but not defined: -memory-ish"},
+		{"no command", []string{"--hostname", "box"}, 125, "no command given"},
+		{"read-only root", []string{"--read-only", "--", "/bin/sh", "-c", "touch /x 2>/dev/null || echo refused"}, 0, "refused\n"},
+		{"no-pivot warns", []string{"--no-pivot", "--", "true"}, 0, "warning: --no-pivot uses chroot(2)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, code := cli(t, root, t.TempDir(), append([]string{"run"}, tc.args...)...)
+			assert.Equal(t, tc.code, code, out)
+			assert.Contains(t, out, tc.says)
+		})
+	}
+	assert.Equal(t, before, mountTable(t), "the host's mount table is as it was")
+}
+
+func TestRunRelativeRootfs(t *testing.T) {
+	needRoot(t)
+	dir := t.TempDir()
+	rootfs := filepath.Join(dir, "rootfs")
+	require.NoError(t, exec.Command("cp", "-a", "/bin/busybox", dir).Run())
+	require.NoError(t, os.MkdirAll(filepath.Join(rootfs, "bin"), 0o755))
+	require.NoError(t, os.Rename(filepath.Join(dir, "busybox"), filepath.Join(rootfs, "bin", "busybox")))
+	out, code := cli(t, dir, t.TempDir(), "run", "--rootfs", "rootfs", "--", "/bin/busybox", "echo", "relative")
+	assert.Equal(t, 0, code, out)
+	assert.Equal(t, "relative\n", out)
+}
+
+// Ctrl-C of the runtime reaches the container; a second one kills a
+// command that ignores the first (PID 1 without a handler does).
+func TestRunInterruptedRuntimeCleansUp(t *testing.T) {
+	needRoot(t)
+	root := repoRoot(t)
+	before := mountTable(t)
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		signals []syscall.Signal
+		code    int
+	}{
+		{"SIGTERM passed to the command through --init", []string{"--init", "--", "/bin/sleep", "30"}, []syscall.Signal{syscall.SIGTERM}, 143},
+		{"second Ctrl-C kills PID 1", []string{"--", "/bin/sleep", "30"}, []syscall.Signal{syscall.SIGINT, syscall.SIGINT}, 137},
+		{"a shell's trap sees Ctrl-C", []string{"--", "/bin/sh", "-c", `trap "exit 4" INT; echo ready; while :; do sleep 0.05; done`}, []syscall.Signal{syscall.SIGINT}, 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _ = cli(t, root, t.TempDir(), "help") // builds the binary
+			cmd := exec.Command(cliPath, append([]string{"run"}, tc.args...)...)
+			cmd.Dir = root
+			stdout, err := cmd.StdoutPipe()
+			require.NoError(t, err)
+			require.NoError(t, cmd.Start())
+			if strings.Contains(strings.Join(tc.args, " "), "ready") {
+				line, _ := bufio.NewReader(stdout).ReadString('\n')
+				require.Equal(t, "ready\n", line)
+			} else {
+				time.Sleep(300 * time.Millisecond) // let the container start
+			}
+			for _, sig := range tc.signals {
+				require.NoError(t, cmd.Process.Signal(sig))
+				time.Sleep(100 * time.Millisecond)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				_ = cmd.Process.Kill()
+				t.Fatal("run did not end after the signals")
+			}
+			assert.Equal(t, tc.code, cmd.ProcessState.ExitCode())
+		})
+	}
+	assert.Equal(t, before, mountTable(t))
+}
