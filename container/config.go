@@ -46,9 +46,8 @@ type Config struct {
 	// namespace. False means the command itself is PID 1 of its namespace.
 	Init bool
 	// ForwardSignals passes SIGINT, SIGTERM, SIGHUP and SIGQUIT that the
-	// runtime receives while the container runs on to the container; a
-	// second SIGINT kills it (PID 1 ignores signals it has no handler
-	// for). False leaves the runtime's signal handling as it was.
+	// runtime receives while the container runs on to the container.
+	// False leaves the runtime's signal handling as it was.
 	ForwardSignals bool
 }
 

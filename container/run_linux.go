@@ -27,7 +27,7 @@ type Container struct {
 func Run(ctx context.Context, cfg Config) (int, error) {
 	c, err := Start(ctx, cfg)
 	if err != nil {
-		return errorCode(err), err
+		return ExitStatusOf(err), err
 	}
 	return c.Wait()
 }
@@ -67,14 +67,24 @@ func Start(ctx context.Context, cfg Config) (*Container, error) {
 	}
 	defer reportR.Close()
 	cmd.ExtraFiles = []*os.File{specR, reportW}
+	// Catch the signals before the container exists, so that none that
+	// arrives while it starts kills the runtime instead.
+	var sigs chan os.Signal
+	if cfg.ForwardSignals {
+		sigs = make(chan os.Signal, 4)
+		signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	}
 	err = cmd.Start()
 	specR.Close()
 	reportW.Close()
 	if err != nil {
 		specW.Close()
+		if sigs != nil {
+			signal.Stop(sigs)
+		}
 		return nil, &Error{Code: ExitRuntimeError, Op: "start container init", Path: cmd.Path, Err: explainStartError(err, cfg.Namespaces)}
 	}
-	c := &Container{cmd: cmd, ctx: ctx, done: make(chan struct{})}
+	c := &Container{cmd: cmd, ctx: ctx, done: make(chan struct{}), signal: sigs}
 	go c.killOnCancel()
 
 	err = json.NewEncoder(specW).Encode(newSpec(cfg))
@@ -85,9 +95,7 @@ func Start(ctx context.Context, cfg Config) (*Container, error) {
 	if failure := readReport(reportR); failure != nil {
 		return nil, c.abort(failure)
 	}
-	if cfg.ForwardSignals {
-		c.signal = make(chan os.Signal, 4)
-		signal.Notify(c.signal, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	if c.signal != nil {
 		go c.forwardSignals()
 	}
 	return c, nil
@@ -125,6 +133,9 @@ func (c *Container) abort(err *Error) error {
 	_ = c.cmd.Process.Kill()
 	_ = c.cmd.Wait()
 	close(c.done)
+	if c.signal != nil {
+		signal.Stop(c.signal)
+	}
 	return err
 }
 
@@ -136,20 +147,10 @@ func (c *Container) killOnCancel() {
 	}
 }
 
-// forwardSignals passes signals on to the container. A second SIGINT
-// kills it: PID 1 of a PID namespace ignores a signal it has no handler for
-// (pid_namespaces(7)), so a plain "sleep" would never see the first Ctrl-C.
 func (c *Container) forwardSignals() {
-	interrupts := 0
 	for {
 		select {
 		case sig := <-c.signal:
-			if sig == syscall.SIGINT {
-				interrupts++
-			}
-			if interrupts > 1 {
-				sig = syscall.SIGKILL
-			}
 			_ = c.cmd.Process.Signal(sig)
 		case <-c.done:
 			return
@@ -174,7 +175,9 @@ func readReport(r io.Reader) *Error {
 	return f.error()
 }
 
-func errorCode(err error) int {
+// ExitStatusOf is the exit status for an error from Start or Run: the
+// *Error's Code, else ExitRuntimeError.
+func ExitStatusOf(err error) int {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/unboxed-go/unboxed/container"
+	"golang.org/x/term"
 )
 
 func init() {
@@ -50,23 +53,62 @@ func runVerb(args []string) int {
 	if opts.noPivot {
 		fmt.Fprintln(os.Stderr, "unboxed run: warning: --no-pivot uses chroot(2), which a root process in the container can escape (lesson 02)")
 	}
-	code, err := container.Run(context.Background(), container.Config{
-		Args:           command,
-		Rootfs:         opts.rootfs,
-		Hostname:       opts.hostname,
-		Namespaces:     container.AllNamespaces,
-		Init:           opts.init,
-		NoPivot:        opts.noPivot,
-		ReadOnly:       opts.readOnly,
-		Stdin:          os.Stdin,
-		Stdout:         os.Stdout,
-		Stderr:         os.Stderr,
-		ForwardSignals: true,
+	c, err := container.Start(context.Background(), container.Config{
+		Args:       command,
+		Rootfs:     opts.rootfs,
+		Hostname:   opts.hostname,
+		Namespaces: container.AllNamespaces,
+		Init:       opts.init,
+		NoPivot:    opts.noPivot,
+		ReadOnly:   opts.readOnly,
+		Stdin:      os.Stdin,
+		Stdout:     os.Stdout,
+		Stderr:     os.Stderr,
 	})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "unboxed run: %v\n", err)
+		return container.ExitStatusOf(err)
+	}
+	stop := passSignals(c, term.IsTerminal(int(os.Stdin.Fd())))
+	code, err := c.Wait()
+	stop()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "unboxed run: %v\n", err)
 	}
 	return code
+}
+
+// passSignals hands SIGINT, SIGTERM, SIGHUP and SIGQUIT on to the
+// container until stop is called. On a terminal, Ctrl-C already reaches
+// every process of the container (they share the terminal's foreground
+// process group), so SIGINT is not sent twice. Elsewhere a second SIGINT
+// kills the container: PID 1 of a PID namespace ignores signals it has no
+// handler for (pid_namespaces(7)), so a plain sleep never sees the first.
+func passSignals(c *container.Container, terminal bool) (stop func()) {
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	done := make(chan struct{})
+	go func() {
+		interrupts := 0
+		for {
+			select {
+			case sig := <-sigs:
+				if sig == syscall.SIGINT {
+					interrupts++
+					if terminal {
+						continue
+					}
+					if interrupts > 1 {
+						sig = syscall.SIGKILL
+					}
+				}
+				_ = c.Signal(sig)
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() { signal.Stop(sigs); close(done) }
 }
 
 // parseRun reads the flags, which end at the first argument that is not
