@@ -96,8 +96,10 @@ func (c *Config) validate() error {
 	return nil
 }
 
-func (c *Config) has(ns Namespace) bool {
-	for _, n := range c.Namespaces {
+func (c *Config) has(ns Namespace) bool { return hasNamespace(c.Namespaces, ns) }
+
+func hasNamespace(namespaces []Namespace, ns Namespace) bool {
+	for _, n := range namespaces {
 		if n == ns {
 			return true
 		}

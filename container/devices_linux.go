@@ -3,6 +3,7 @@ package container
 import (
 	"errors"
 	"os"
+	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -19,11 +20,17 @@ func MountStandard() error {
 			return &Error{Code: ExitRuntimeError, Op: "mkdir", Path: dir, Err: err}
 		}
 	}
-	if err := steps().MountProc(); err != nil {
-		return err
+	// In a user namespace both were mounted before the root moved
+	// (prepareUserNamespaceRoot): keep them.
+	if !isFilesystem("/proc", unix.PROC_SUPER_MAGIC) {
+		if err := steps().MountProc(); err != nil {
+			return err
+		}
 	}
-	if err := mount("sysfs", "/sys", "sysfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
-		return err
+	if !isFilesystem("/sys", unix.SYSFS_MAGIC) {
+		if err := mountSys("/sys"); err != nil {
+			return err
+		}
 	}
 	if err := mountDev(); err != nil {
 		return err
@@ -55,24 +62,29 @@ var devLinks = [][2]string{
 }
 
 func mountDev() error {
-	if err := mount("tmpfs", "/dev", "tmpfs", unix.MS_NOSUID|unix.MS_STRICTATIME, "mode=755,size=65536k"); err != nil {
-		return err
-	}
-	old := unix.Umask(0)
-	defer unix.Umask(old)
-	for _, d := range safeDevices {
-		path := "/dev/" + d.name
-		if err := unix.Mknod(path, unix.S_IFCHR|0o666, int(unix.Mkdev(d.major, d.minor))); err != nil {
-			return &Error{Code: ExitRuntimeError, Op: "mknod", Path: path, Err: explainMknod(err)}
+	// In a user namespace the devices were bound in before the root moved
+	// (bindHostDevices): keep that /dev.
+	if !isCharDevice("/dev/null") {
+		if err := mount("tmpfs", "/dev", "tmpfs", unix.MS_NOSUID|unix.MS_STRICTATIME, "mode=755,size=65536k"); err != nil {
+			return err
 		}
+		old := unix.Umask(0)
+		for _, d := range safeDevices {
+			path := "/dev/" + d.name
+			if err := unix.Mknod(path, unix.S_IFCHR|0o666, int(unix.Mkdev(d.major, d.minor))); err != nil {
+				unix.Umask(old)
+				return &Error{Code: ExitRuntimeError, Op: "mknod", Path: path, Err: explainMknod(err)}
+			}
+		}
+		unix.Umask(old)
 	}
 	for _, l := range devLinks {
-		if err := os.Symlink(l[0], l[1]); err != nil {
+		if err := os.Symlink(l[0], l[1]); err != nil && !os.IsExist(err) {
 			return &Error{Code: ExitRuntimeError, Op: "symlink", Path: l[1], Err: err}
 		}
 	}
 	for _, dir := range []string{"/dev/pts", "/dev/shm"} {
-		if err := os.Mkdir(dir, 0o755); err != nil {
+		if err := os.Mkdir(dir, 0o755); err != nil && !os.IsExist(err) {
 			return &Error{Code: ExitRuntimeError, Op: "mkdir", Path: dir, Err: err}
 		}
 	}
@@ -81,6 +93,67 @@ func mountDev() error {
 		return err
 	}
 	return mount("shm", "/dev/shm", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "mode=1777,size=65536k")
+}
+
+func mountSys(target string) error {
+	return mount("sysfs", target, "sysfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
+}
+
+// prepareUserNamespaceRoot mounts /proc, /sys and /dev inside the rootfs
+// before the root moves, for a container in a user namespace. Two kernel
+// rules force this: mknod(2) is refused there, so /dev gets bind mounts of
+// the host's harmless devices instead (as rootless runc does); and a fresh
+// proc or sysfs may only be mounted while one fully visible is still in the
+// mount namespace (fs/namespace.c, mount_too_revealing), which stops being
+// true once the old root is detached. PivotRoot's recursive bind carries
+// these mounts along.
+func prepareUserNamespaceRoot(rootfs string) error {
+	for _, dir := range []string{"/proc", "/sys", "/dev"} {
+		if err := os.MkdirAll(rootfs+dir, 0o755); err != nil {
+			return &Error{Code: ExitRuntimeError, Op: "mkdir", Path: rootfs + dir, Err: err}
+		}
+	}
+	if err := mount("proc", rootfs+"/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
+		return err
+	}
+	if err := mountSys(rootfs + "/sys"); err != nil {
+		return err
+	}
+	dev := rootfs + "/dev"
+	if err := mount("tmpfs", dev, "tmpfs", unix.MS_NOSUID|unix.MS_STRICTATIME, "mode=755,size=65536k"); err != nil {
+		return err
+	}
+	for _, d := range safeDevices {
+		target := dev + "/" + d.name
+		if err := os.WriteFile(target, nil, 0o666); err != nil {
+			return &Error{Code: ExitRuntimeError, Op: "create", Path: target, Err: err}
+		}
+		if err := mount("/dev/"+d.name, target, "", unix.MS_BIND, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// inUserNamespace reports whether this process runs in a user namespace
+// other than the initial one, whose uid_map maps every ID to itself
+// (user_namespaces(7)).
+func inUserNamespace() bool {
+	data, err := os.ReadFile("/proc/self/uid_map")
+	if err != nil {
+		return false
+	}
+	return strings.Join(strings.Fields(string(data)), " ") != "0 0 4294967295"
+}
+
+func isFilesystem(path string, magic int64) bool {
+	var st unix.Statfs_t
+	return unix.Statfs(path, &st) == nil && int64(st.Type) == magic
+}
+
+func isCharDevice(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
 // explainMknod says why a user namespace cannot make device nodes.

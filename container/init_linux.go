@@ -119,6 +119,11 @@ func setUp(s spec) error {
 			return err
 		}
 	}
+	if s.Rootfs != "" && inUserNamespace() {
+		if err := prepareUserNamespaceRoot(s.Rootfs); err != nil {
+			return err
+		}
+	}
 	switch {
 	case s.Rootfs != "" && s.NoPivot:
 		if s.ReadOnly {

@@ -50,7 +50,11 @@ func Start(ctx context.Context, cfg Config) (*Container, error) {
 	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = cfg.Stdin, cfg.Stdout, cfg.Stderr
 	cmd.Env = []string{} // the init reads its spec from a pipe, not the environment
-	cmd.SysProcAttr = sysProcAttr(s.CloneFlags(cfg.Namespaces...), cfg.Namespaces)
+	flags := s.CloneFlags(cfg.Namespaces...)
+	if err := checkCloneFlags(flags, cfg.Namespaces); err != nil {
+		return nil, err
+	}
+	cmd.SysProcAttr = sysProcAttr(flags, cfg.Namespaces)
 
 	// fd 3: the spec, parent to child. fd 4: the child's report, child to
 	// parent. The child marks fd 4 close-on-exec, so EOF on it means the
@@ -198,6 +202,20 @@ func sysProcAttr(cloneFlags uintptr, namespaces []Namespace) *syscall.SysProcAtt
 		}
 	}
 	return attr
+}
+
+// checkCloneFlags refuses flags (from a lesson's CloneFlags, say) that
+// leave out the mount or UTS namespace the config asks for: the init would
+// then make the host's mounts private, pivot the host's root, or rename
+// the host.
+func checkCloneFlags(flags uintptr, namespaces []Namespace) error {
+	for _, ns := range []Namespace{Mount, UTS, User} {
+		want := CloneFlags(ns)
+		if hasNamespace(namespaces, ns) && flags&want == 0 {
+			return &Error{Code: ExitRuntimeError, Op: "clone flags", Err: fmt.Errorf("%#x leaves out the %s namespace (%#x) that the config asks for; refusing to change the host's", flags, ns, want)}
+		}
+	}
+	return nil
 }
 
 // explainStartError turns the bare EPERM of clone(2) into what to do.

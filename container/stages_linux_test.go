@@ -284,3 +284,34 @@ func TestCloneFlagsStageIsUsed(t *testing.T) {
 	assert.Equal(t, 0, code)
 	assert.Equal(t, [][]Namespace{AllNamespaces}, asked)
 }
+
+func TestCloneFlagsLeavingOutMountIsRefused(t *testing.T) {
+	before := hostMounts(t)
+	Use(Stages{CloneFlags: func(ns ...Namespace) uintptr { return CloneFlags(PID) }})
+	t.Cleanup(func() { Use(Stages{}) })
+	code, err := Run(context.Background(), Config{Args: []string{"/bin/true"}, Rootfs: t.TempDir(), Namespaces: AllNamespaces})
+	assert.Equal(t, ExitRuntimeError, code)
+	assert.ErrorContains(t, err, "leaves out the mnt namespace")
+	assert.Equal(t, before, hostMounts(t))
+}
+
+// A user namespace is where rootless containers live: mknod is refused and
+// proc must be mounted before the old root goes, so the devices, /proc and
+// /sys come in another way. Root creating one takes the same path.
+func TestContainerInUserNamespace(t *testing.T) {
+	needRoot(t)
+	before := hostMounts(t)
+	namespaces := append([]Namespace{User}, AllNamespaces...)
+	out, code := runIn(t, Config{Namespaces: namespaces, Hostname: "userns"}, `
+hostname; cat /proc/self/uid_map | tr -s ' ' | sed 's/^ //'
+echo hi > /dev/null && head -c 3 /dev/zero | wc -c
+touch /sys/x 2>/dev/null || echo sys-read-only
+cat /proc/keys | wc -c
+ls /proc | grep '^[0-9]' | tr '\n' ' '`)
+	require.Equal(t, 0, code, out)
+	lines := strings.Split(out, "\n")
+	require.Len(t, lines, 6, out)
+	assert.Equal(t, []string{"userns", "0 0 1", "3", "sys-read-only", "0"}, lines[:5])
+	assertOwnProcesses(t, lines[5])
+	assert.Equal(t, before, hostMounts(t))
+}

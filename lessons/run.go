@@ -16,7 +16,7 @@ import (
 )
 
 func init() {
-	verbs["run"] = verb{run: runVerb, usage: "run [FLAGS] [--] COMMAND [ARG...]", summary: "run a command in a container built by the library (needs root)"}
+	verbs["run"] = verb{run: runVerb, usage: "run [FLAGS] [--] COMMAND [ARG...]", summary: "run a command in a container built by the library (rootless where the kernel allows)"}
 }
 
 // runOptions are the flags of run; they come before the command.
@@ -38,9 +38,14 @@ func runVerb(args []string) int {
 		fmt.Fprintf(os.Stderr, "unboxed run: %v (usage: go run ./lessons %s; flags: go run ./lessons run -h)\n", err, verbs["run"].usage)
 		return container.ExitRuntimeError
 	}
+	namespaces := container.AllNamespaces
 	if os.Geteuid() != 0 {
-		fmt.Fprintf(os.Stderr, "unboxed run: needs root for mounts and device nodes: sudo go run ./lessons run -- %s\n", strings.Join(command, " "))
-		return container.ExitRuntimeError
+		// Rootless: a user namespace in which the caller is root.
+		if err := container.UserNamespacesBlocked(); err != nil {
+			fmt.Fprintf(os.Stderr, "unboxed run: not root, and %v; or run as root: sudo go run ./lessons run -- %s\n", err, strings.Join(command, " "))
+			return container.ExitRuntimeError
+		}
+		namespaces = append([]container.Namespace{container.User}, namespaces...)
 	}
 	if opts.rootfs == "" {
 		dir, err := container.DefaultRootfs()
@@ -57,7 +62,7 @@ func runVerb(args []string) int {
 		Args:       command,
 		Rootfs:     opts.rootfs,
 		Hostname:   opts.hostname,
-		Namespaces: container.AllNamespaces,
+		Namespaces: namespaces,
 		Init:       opts.init,
 		NoPivot:    opts.noPivot,
 		ReadOnly:   opts.readOnly,

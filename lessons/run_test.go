@@ -121,3 +121,24 @@ func TestRunInterruptedRuntimeCleansUp(t *testing.T) {
 	}
 	assert.Equal(t, before, mountTable(t))
 }
+
+// As a normal user, run makes a user namespace and runs rootless.
+func TestRunRootlessAsNobody(t *testing.T) {
+	needRoot(t) // to become nobody
+	if _, err := exec.LookPath("setpriv"); err != nil {
+		t.Skip("needs setpriv (util-linux) to run as nobody")
+	}
+	root := repoRoot(t)
+	_, _ = cli(t, root, t.TempDir(), "help") // builds the binary
+	require.NoError(t, os.Chmod(filepath.Dir(cliPath), 0o755))
+	home, err := os.MkdirTemp("", "unboxed-nobody-")
+	require.NoError(t, err)
+	t.Cleanup(func() { os.RemoveAll(home) })
+	require.NoError(t, os.Chmod(home, 0o777))
+	cmd := exec.Command("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+		"env", "HOME="+home, cliPath, "run", "--hostname", "rootless", "--", "/bin/sh", "-c", "hostname; echo $$; id -u; exit 6")
+	cmd.Dir = home
+	out, _ := cmd.CombinedOutput()
+	assert.Equal(t, 6, cmd.ProcessState.ExitCode(), string(out))
+	assert.Equal(t, "rootless\n1\n0\n", string(out))
+}

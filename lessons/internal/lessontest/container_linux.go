@@ -2,10 +2,9 @@ package lessontest
 
 import (
 	"context"
-	"os"
 	"strings"
 	"sync"
-	"testing"
+
 	"time"
 
 	"github.com/unboxed-go/unboxed/container"
@@ -52,14 +51,4 @@ func (l *T) RunContainer(cfg container.Config, script string) (string, int) {
 		l.Fatalf("want the container to run %q, got: %v (output: %q)", script, err, out.String())
 	}
 	return out.String(), code
-}
-
-// HostMounts is the host's mount table now, to compare before and after.
-func HostMounts(t testing.TB) string {
-	t.Helper()
-	data, err := os.ReadFile("/proc/self/mountinfo")
-	if err != nil {
-		t.Fatalf("read /proc/self/mountinfo: %v", err)
-	}
-	return string(data)
 }

@@ -27,14 +27,7 @@ func newSpec(cfg Config) spec {
 	return s
 }
 
-func (s spec) has(ns Namespace) bool {
-	for _, n := range s.Namespaces {
-		if n == ns {
-			return true
-		}
-	}
-	return false
-}
+func (s spec) has(ns Namespace) bool { return hasNamespace(s.Namespaces, ns) }
 
 // failure is what the init reports when a step fails before the command runs.
 type failure struct {

@@ -1,0 +1,30 @@
+// Package rootfs is lesson 02: a root filesystem, and chroot. You build a
+// tiny root filesystem from programs on the host, with the shared libraries
+// and the loader they need, and you move a process into it with chroot(2).
+//
+// Read the notes first: go run ./lessons notes 2
+package rootfs
+
+// BuildRootfs makes a minimal root filesystem in dir: it creates dir (with
+// its parents) and the directories bin, etc, proc, sys, dev and tmp in it,
+// then copies each program to dir/bin/<base name>, keeping its mode bits. A
+// program is a name looked up in PATH ("sh") or a path ("/bin/ls"). For a
+// dynamically linked program it also copies the ELF interpreter (PT_INTERP)
+// and every shared library the program needs (DT_NEEDED, and what those
+// libraries need in turn), each to the same absolute path inside dir, so
+// that the loader finds them there after a chroot.
+func BuildRootfs(dir string, programs ...string) error {
+	// TODO(lesson 2): make the directories, copy each program into bin/,
+	// then read its PT_INTERP and DT_NEEDED with debug/elf and copy the
+	// interpreter and the libraries (found in the standard library dirs,
+	// recursively) to the same paths inside dir.
+	panic("TODO(lesson 2): write BuildRootfs in lessons/02/rootfs.go")
+}
+
+// Chroot makes dir the root directory of the calling process and moves its
+// working directory to the new "/". Errors name the operation and the path.
+func Chroot(dir string) error {
+	// TODO(lesson 2): chroot(2) into dir, then chdir to "/"; wrap each
+	// error with the operation and the path.
+	panic("TODO(lesson 2): write Chroot in lessons/02/rootfs.go")
+}
