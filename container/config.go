@@ -63,11 +63,11 @@ func (c *Config) validate() error {
 		return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf(`no command given (want e.g. Args: []string{"/bin/sh", "-c", "echo hi"})`)}
 	}
 	if c.Init && !c.has(PID) {
-		return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf("Init needs the PID namespace (want e.g. Namespaces: []Namespace{PID})")}
+		return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf("an init needs the PID namespace (want e.g. Namespaces: []Namespace{PID})")}
 	}
 	if c.Hostname != "" {
 		if !c.has(UTS) {
-			return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf("Hostname %q needs the UTS namespace (want e.g. Namespaces: []Namespace{UTS})", c.Hostname)}
+			return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf("hostname %q needs the UTS namespace (want e.g. Namespaces: []Namespace{UTS})", c.Hostname)}
 		}
 		if err := validHostname(c.Hostname); err != nil {
 			return &Error{Code: ExitRuntimeError, Op: "config", Err: err}
@@ -75,7 +75,7 @@ func (c *Config) validate() error {
 	}
 	if c.Rootfs != "" {
 		if !c.has(Mount) {
-			return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf("Rootfs %q needs the mount namespace (want e.g. Namespaces: container.AllNamespaces)", c.Rootfs)}
+			return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf("rootfs %q needs the mount namespace (want e.g. Namespaces: container.AllNamespaces)", c.Rootfs)}
 		}
 		abs, err := filepath.Abs(c.Rootfs)
 		if err != nil {
@@ -91,7 +91,7 @@ func (c *Config) validate() error {
 		c.Rootfs = abs
 	}
 	if c.ReadOnly && c.Rootfs == "" {
-		return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf("ReadOnly needs a Rootfs (the host's root stays as it is)")}
+		return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf("a read-only root needs a rootfs (the host's root stays as it is)")}
 	}
 	return nil
 }
