@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Config describes one container. The zero value of every field is usable:
@@ -41,6 +42,24 @@ type Config struct {
 	// be escaped by a root process in the container (lesson 02). False:
 	// pivot_root.
 	NoPivot bool
+	// Overlay puts the container's root on an overlay filesystem: Rootfs
+	// and Layers are its read-only lower layers and every write lands in a
+	// fresh upper directory of the container's own, so the rootfs never
+	// changes and two containers on one rootfs never see each other's
+	// files. False lets the container write to Rootfs itself.
+	Overlay bool
+	// Layers are more read-only directories stacked on top of Rootfs, the
+	// last one on top; they need Overlay. Nil: the rootfs alone.
+	Layers []string
+	// KeepUpper is a directory (new or empty) that becomes the overlay's
+	// upper directory and stays after the container ends, holding its
+	// changes (see Changes). Empty: the upper directory is removed.
+	KeepUpper string
+	// StateDir holds each container's overlay directories while it runs.
+	// Empty means DefaultStateDir().
+	StateDir string
+	// Volumes are host directories bind-mounted into the container.
+	Volumes []Volume
 	// Init keeps a small init as PID 1 that runs the command as its child,
 	// reaps orphaned processes and passes signals on. It needs the PID
 	// namespace. False means the command itself is PID 1 of its namespace.
@@ -49,6 +68,35 @@ type Config struct {
 	// runtime receives while the container runs on to the container.
 	// False leaves the runtime's signal handling as it was.
 	ForwardSignals bool
+}
+
+// Volume is a host directory mounted into the container.
+type Volume struct {
+	Host      string // an existing directory on the host
+	Container string // an absolute path inside the container; created if missing
+	ReadOnly  bool   // false: the container may write to it
+}
+
+// ParseVolume reads HOST:CONTAINER[:ro], as docker run -v takes it.
+func ParseVolume(s string) (Volume, error) {
+	parts := strings.Split(s, ":")
+	bad := func(why string) (Volume, error) {
+		return Volume{}, fmt.Errorf("volume %q: %s (want e.g. ./data:/data or /srv:/srv:ro)", s, why)
+	}
+	if len(parts) < 2 || len(parts) > 3 {
+		return bad("not HOST:CONTAINER[:ro]")
+	}
+	v := Volume{Host: parts[0], Container: parts[1]}
+	if len(parts) == 3 {
+		if parts[2] != "ro" && parts[2] != "rw" {
+			return bad("the option must be ro or rw")
+		}
+		v.ReadOnly = parts[2] == "ro"
+	}
+	if v.Host == "" || !filepath.IsAbs(v.Container) {
+		return bad("the container path must be absolute")
+	}
+	return v, nil
 }
 
 // defaultEnv is the environment a container gets when Config.Env is nil.
@@ -90,6 +138,9 @@ func (c *Config) validate() error {
 		}
 		c.Rootfs = abs
 	}
+	if err := c.validateLayers(); err != nil {
+		return err
+	}
 	if c.ReadOnly && c.Rootfs == "" {
 		return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf("a read-only root needs a rootfs (the host's root stays as it is)")}
 	}
@@ -105,4 +156,47 @@ func hasNamespace(namespaces []Namespace, ns Namespace) bool {
 		}
 	}
 	return false
+}
+
+// validateLayers checks the overlay's layers and the volumes.
+func (c *Config) validateLayers() error {
+	if (len(c.Layers) > 0 || c.KeepUpper != "") && !c.Overlay {
+		return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf("layers and a kept upper directory need Overlay")}
+	}
+	if c.Overlay && c.Rootfs == "" {
+		return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf("an overlay needs a rootfs for its lowest layer")}
+	}
+	for i, l := range c.Layers {
+		abs, err := absDir(l)
+		if err != nil {
+			return &Error{Code: ExitRuntimeError, Op: "layer", Path: l, Err: fmt.Errorf("%w (want a directory, e.g. --layer ./mylayer)", err)}
+		}
+		c.Layers[i] = abs
+	}
+	for i, v := range c.Volumes {
+		abs, err := absDir(v.Host)
+		if err != nil {
+			return &Error{Code: ExitRuntimeError, Op: "volume", Path: v.Host, Err: fmt.Errorf("%w (want an existing host directory, e.g. ./data:/data)", err)}
+		}
+		if !filepath.IsAbs(v.Container) {
+			return &Error{Code: ExitRuntimeError, Op: "volume", Path: v.Container, Err: fmt.Errorf("not an absolute path (want e.g. /data)")}
+		}
+		c.Volumes[i].Host = abs
+	}
+	return nil
+}
+
+func absDir(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	info, err := os.Stat(abs)
+	if err != nil {
+		return "", err
+	}
+	if !info.IsDir() {
+		return "", fmt.Errorf("%s is not a directory", abs)
+	}
+	return abs, nil
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -119,6 +120,15 @@ func setUp(s spec) error {
 			return err
 		}
 	}
+	if s.Merged != "" {
+		if err := st.MountOverlay(s.Lowers, s.Upper, s.Work, s.Merged); err != nil {
+			return err
+		}
+		s.Rootfs = s.Merged
+	}
+	if err := mountVolumes(s.Rootfs, s.Volumes); err != nil {
+		return err
+	}
 	if s.Rootfs != "" && inUserNamespace() {
 		if err := prepareUserNamespaceRoot(s.Rootfs); err != nil {
 			return err
@@ -150,6 +160,26 @@ func setUp(s spec) error {
 	}
 	if s.ReadOnly {
 		return RemountReadOnly("/")
+	}
+	return nil
+}
+
+// mountVolumes binds host directories into the rootfs before the root
+// moves, while the host's paths are still in reach.
+func mountVolumes(rootfs string, volumes []Volume) error {
+	for _, v := range volumes {
+		target := filepath.Join(rootfs, v.Container)
+		if err := os.MkdirAll(target, 0o755); err != nil {
+			return &Error{Code: ExitRuntimeError, Op: "volume", Path: v.Container, Err: err}
+		}
+		if err := mount(v.Host, target, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+			return err
+		}
+		if v.ReadOnly {
+			if err := RemountReadOnly(target); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

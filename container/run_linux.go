@@ -15,6 +15,7 @@ import (
 // Container is a started container. Wait for it exactly once.
 type Container struct {
 	cmd    *exec.Cmd
+	state  *state // nil without an overlay
 	ctx    context.Context
 	done   chan struct{}
 	signal chan os.Signal // nil unless Config.ForwardSignals
@@ -36,13 +37,36 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 // command runs (its execve(2) succeeded), or with an *Error that says which
 // step failed; nothing is left behind then. Cancelling ctx kills the
 // container.
-func Start(ctx context.Context, cfg Config) (*Container, error) {
+func Start(ctx context.Context, cfg Config) (_ *Container, err error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, &Error{Code: ExitRuntimeError, Op: "start", Err: err}
 	}
+	c := &Container{ctx: ctx, done: make(chan struct{})}
+	defer func() {
+		if err != nil {
+			c.release()
+		}
+	}()
+	if cfg.Overlay {
+		if c.state, err = newState(stateDir(cfg), cfg.KeepUpper); err != nil {
+			return nil, err
+		}
+	}
+	if c.cmd, err = initCommand(cfg); err != nil {
+		return nil, err
+	}
+	if err = c.launch(cfg); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// initCommand builds the re-execution of this binary as the container's
+// init, in the namespaces of cfg.
+func initCommand(cfg Config) (*exec.Cmd, error) {
 	s := steps()
 	cmd := s.Command(initName)
 	if cmd == nil {
@@ -55,54 +79,78 @@ func Start(ctx context.Context, cfg Config) (*Container, error) {
 		return nil, err
 	}
 	cmd.SysProcAttr = sysProcAttr(flags, cfg.Namespaces)
+	return cmd, nil
+}
 
-	// fd 3: the spec, parent to child. fd 4: the child's report, child to
-	// parent. The child marks fd 4 close-on-exec, so EOF on it means the
-	// command's execve succeeded; anything written on it is a failure.
+// launch starts the init and hands it the spec. fd 3 carries the spec,
+// parent to child; fd 4 the child's report, child to parent. The child
+// marks fd 4 close-on-exec, so EOF on it means the command's execve
+// succeeded, and anything written on it is a failure. The child waits for
+// the spec before it does anything, so whatever the parent must do to the
+// child from outside happens first.
+func (c *Container) launch(cfg Config) error {
 	specR, specW, err := os.Pipe()
 	if err != nil {
-		return nil, &Error{Code: ExitRuntimeError, Op: "pipe", Err: err}
+		return &Error{Code: ExitRuntimeError, Op: "pipe", Err: err}
 	}
+	defer specW.Close()
 	reportR, reportW, err := os.Pipe()
 	if err != nil {
 		specR.Close()
-		specW.Close()
-		return nil, &Error{Code: ExitRuntimeError, Op: "pipe", Err: err}
+		return &Error{Code: ExitRuntimeError, Op: "pipe", Err: err}
 	}
 	defer reportR.Close()
-	cmd.ExtraFiles = []*os.File{specR, reportW}
+	c.cmd.ExtraFiles = []*os.File{specR, reportW}
 	// Catch the signals before the container exists, so that none that
 	// arrives while it starts kills the runtime instead.
-	var sigs chan os.Signal
 	if cfg.ForwardSignals {
-		sigs = make(chan os.Signal, 4)
-		signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+		c.signal = make(chan os.Signal, 4)
+		signal.Notify(c.signal, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	}
-	err = cmd.Start()
+	err = c.cmd.Start()
 	specR.Close()
 	reportW.Close()
 	if err != nil {
-		specW.Close()
-		if sigs != nil {
-			signal.Stop(sigs)
-		}
-		return nil, &Error{Code: ExitRuntimeError, Op: "start container init", Path: cmd.Path, Err: explainStartError(err, cfg.Namespaces)}
+		return &Error{Code: ExitRuntimeError, Op: "start container init", Path: c.cmd.Path, Err: explainStartError(err, cfg.Namespaces)}
 	}
-	c := &Container{cmd: cmd, ctx: ctx, done: make(chan struct{}), signal: sigs}
 	go c.killOnCancel()
 
-	err = json.NewEncoder(specW).Encode(newSpec(cfg))
-	specW.Close()
-	if err != nil {
-		return nil, c.abort(&Error{Code: ExitRuntimeError, Op: "send spec", Err: err})
+	sp := newSpec(cfg)
+	if c.state != nil {
+		sp.Lowers = append([]string{cfg.Rootfs}, cfg.Layers...)
+		sp.Upper, sp.Work, sp.Merged = c.state.upper, c.state.work, c.state.merged
 	}
+	if err := json.NewEncoder(specW).Encode(sp); err != nil {
+		return c.abort(&Error{Code: ExitRuntimeError, Op: "send spec", Err: err})
+	}
+	specW.Close()
 	if failure := readReport(reportR); failure != nil {
-		return nil, c.abort(failure)
+		return c.abort(failure)
 	}
 	if c.signal != nil {
 		go c.forwardSignals()
 	}
-	return c, nil
+	return nil
+}
+
+func stateDir(cfg Config) string {
+	if cfg.StateDir != "" {
+		return cfg.StateDir
+	}
+	return DefaultStateDir()
+}
+
+// release gives back what the container held on the host. The overlay's
+// mount lived in the container's mount namespace and went with it; its
+// directories are removed here. Safe to call more than once.
+func (c *Container) release() {
+	if c.signal != nil {
+		signal.Stop(c.signal)
+	}
+	if c.state != nil {
+		_ = c.state.remove()
+		c.state = nil
+	}
 }
 
 // Pid is the container's first process as the host sees it.
@@ -118,9 +166,7 @@ func (c *Container) Signal(sig os.Signal) error { return c.cmd.Process.Signal(si
 func (c *Container) Wait() (int, error) {
 	err := c.cmd.Wait()
 	close(c.done)
-	if c.signal != nil {
-		signal.Stop(c.signal)
-	}
+	c.release()
 	code := ExitStatus(c.cmd.ProcessState)
 	var exitErr *exec.ExitError
 	switch {
@@ -132,14 +178,12 @@ func (c *Container) Wait() (int, error) {
 	return code, nil
 }
 
-// abort kills a container that failed to start, reaps it and returns err.
+// abort kills a container that failed to start and reaps it; Start then
+// releases what it held.
 func (c *Container) abort(err *Error) error {
 	_ = c.cmd.Process.Kill()
 	_ = c.cmd.Wait()
 	close(c.done)
-	if c.signal != nil {
-		signal.Stop(c.signal)
-	}
 	return err
 }
 

@@ -14,12 +14,18 @@ type spec struct {
 	Hostname   string
 	ReadOnly   bool
 	NoPivot    bool
+	// The overlay, when there is one: the layers bottom first, and the
+	// container's own directories.
+	Lowers              []string
+	Upper, Work, Merged string
+	Volumes             []Volume
 }
 
 func newSpec(cfg Config) spec {
 	s := spec{
 		Args: cfg.Args, Env: cfg.Env, Dir: cfg.Dir, Init: cfg.Init, Namespaces: cfg.Namespaces,
 		Rootfs: cfg.Rootfs, Hostname: cfg.Hostname, ReadOnly: cfg.ReadOnly, NoPivot: cfg.NoPivot,
+		Volumes: cfg.Volumes,
 	}
 	if s.Env == nil {
 		s.Env = defaultEnv

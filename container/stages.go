@@ -37,6 +37,8 @@ type Stages struct {
 	PivotRoot func(newRoot string) error
 	// MountStandard mounts /proc, /sys, /dev and masks (lesson 04).
 	MountStandard func() error
+	// MountOverlay stacks the layers under a writable upper (lesson 06).
+	MountOverlay func(lowers []string, upper, work, target string) error
 }
 
 var (
@@ -85,6 +87,9 @@ func steps() Stages {
 	}
 	if s.MountStandard == nil {
 		s.MountStandard = MountStandard
+	}
+	if s.MountOverlay == nil {
+		s.MountOverlay = MountOverlay
 	}
 	return s
 }

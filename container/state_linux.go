@@ -1,0 +1,120 @@
+package container
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// DefaultStateDir is where containers keep their per-container state (the
+// overlay's upper and work directories) when Config.StateDir is empty:
+// /run/unboxed for root, a tmpfs that a reboot empties; otherwise
+// unboxed/state in the user's cache directory.
+func DefaultStateDir() string {
+	if os.Geteuid() == 0 {
+		return "/run/unboxed"
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		cache = os.TempDir()
+	}
+	return filepath.Join(cache, "unboxed", "state")
+}
+
+// state is one container's directory under the state directory.
+type state struct {
+	dir                 string // <state dir>/<id>
+	upper, work, merged string
+	keepUpper           bool // upper is the caller's, to keep
+}
+
+// newState makes a container's state directory, with a file that names
+// the runtime's PID so that a later run can tell a crashed run's leftovers
+// from a live one. keep, when set, becomes the upper directory (it must
+// not exist or be empty) and the work directory goes next to it: overlay
+// wants both on one filesystem.
+func newState(stateDir, keep string) (*state, error) {
+	if err := os.MkdirAll(stateDir, 0o700); err != nil {
+		return nil, &Error{Code: ExitRuntimeError, Op: "state dir", Path: stateDir, Err: err}
+	}
+	removeStale(stateDir)
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	id := hex.EncodeToString(b[:])
+	s := &state{dir: filepath.Join(stateDir, id)}
+	s.upper, s.work, s.merged = filepath.Join(s.dir, "upper"), filepath.Join(s.dir, "work"), filepath.Join(s.dir, "merged")
+	if keep != "" {
+		abs, err := filepath.Abs(keep)
+		if err != nil {
+			return nil, &Error{Code: ExitRuntimeError, Op: "keep", Path: keep, Err: err}
+		}
+		if entries, err := os.ReadDir(abs); err == nil && len(entries) > 0 {
+			return nil, &Error{Code: ExitRuntimeError, Op: "keep", Path: abs, Err: errors.New("not empty (want a new or empty directory for the container's changes)")}
+		}
+		s.upper, s.work, s.keepUpper = abs, abs+".work-"+id, true
+	}
+	for _, d := range []string{s.dir, s.upper, s.work, s.merged} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			s.remove()
+			return nil, &Error{Code: ExitRuntimeError, Op: "state dir", Path: d, Err: err}
+		}
+	}
+	if err := os.WriteFile(filepath.Join(s.dir, "pid"), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		s.remove()
+		return nil, &Error{Code: ExitRuntimeError, Op: "state dir", Path: s.dir, Err: err}
+	}
+	return s, nil
+}
+
+// remove deletes the container's state, but not a kept upper directory.
+func (s *state) remove() error {
+	errs := []error{removeTree(s.dir)}
+	if s.keepUpper {
+		errs = append(errs, removeTree(s.work))
+	}
+	return errors.Join(errs...)
+}
+
+// removeStale removes the state of containers whose runtime is gone (it
+// crashed or was killed before it could clean up).
+func removeStale(stateDir string) {
+	entries, _ := os.ReadDir(stateDir)
+	for _, e := range entries {
+		dir := filepath.Join(stateDir, e.Name())
+		data, err := os.ReadFile(filepath.Join(dir, "pid"))
+		if err != nil {
+			continue // being made right now, or not ours
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+		if err == nil && pid > 0 && syscall.Kill(pid, 0) == nil {
+			continue // its runtime is alive
+		}
+		_ = removeTree(dir)
+	}
+}
+
+// removeTree is os.RemoveAll that also gets through overlay's work/work,
+// which the kernel leaves with mode 000.
+func removeTree(dir string) error {
+	err := os.RemoveAll(dir)
+	if err == nil || !errors.Is(err, fs.ErrPermission) {
+		return err
+	}
+	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if d != nil && d.IsDir() {
+			_ = os.Chmod(path, 0o700)
+		}
+		return nil
+	})
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("remove container state: %w", err)
+	}
+	return nil
+}
