@@ -23,6 +23,9 @@ func init() {
 type runOptions struct {
 	rootfs, hostname        string
 	init, noPivot, readOnly bool
+	layers                  []string
+	volumes                 []container.Volume
+	keep                    string
 }
 
 // runVerb runs a container and exits with its status, as Docker does:
@@ -66,6 +69,10 @@ func runVerb(args []string) int {
 		Init:       opts.init,
 		NoPivot:    opts.noPivot,
 		ReadOnly:   opts.readOnly,
+		Overlay:    true,
+		Layers:     opts.layers,
+		KeepUpper:  opts.keep,
+		Volumes:    opts.volumes,
 		Stdin:      os.Stdin,
 		Stdout:     os.Stdout,
 		Stderr:     os.Stderr,
@@ -79,6 +86,9 @@ func runVerb(args []string) int {
 	stop()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "unboxed run: %v\n", err)
+	}
+	if opts.keep != "" {
+		printChanges(os.Stderr, opts.keep, append([]string{opts.rootfs}, opts.layers...))
 	}
 	return code
 }
@@ -128,6 +138,16 @@ func parseRun(args []string) (runOptions, []string, error) {
 	fs.BoolVar(&o.init, "init", false, "keep a small init as PID 1 that reaps orphans and passes signals on")
 	fs.BoolVar(&o.noPivot, "no-pivot", false, "change root with chroot instead of pivot_root (escapable)")
 	fs.BoolVar(&o.readOnly, "read-only", false, "mount the root read-only")
+	fs.Func("layer", "a read-only `DIR` stacked on the rootfs (repeatable; the last is on top)", func(dir string) error {
+		o.layers = append(o.layers, dir)
+		return nil
+	})
+	fs.Func("volume", "bind `HOST:CONTAINER[:ro]` into the container (repeatable)", func(s string) error {
+		v, err := container.ParseVolume(s)
+		o.volumes = append(o.volumes, v)
+		return err
+	})
+	fs.StringVar(&o.keep, "keep", "", "keep the container's changes (its overlay upper directory) in `DIR` and list them")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Printf("usage: go run ./lessons %s\n\n", verbs["run"].usage)

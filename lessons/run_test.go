@@ -142,3 +142,47 @@ func TestRunRootlessAsNobody(t *testing.T) {
 	assert.Equal(t, 6, cmd.ProcessState.ExitCode(), string(out))
 	assert.Equal(t, "rootless\n1\n0\n", string(out))
 }
+
+func TestRunOverlayKeepLayerVolume(t *testing.T) {
+	needRoot(t)
+	root := repoRoot(t)
+	before := mountTable(t)
+	tmp := t.TempDir()
+	layer, volume, keep := filepath.Join(tmp, "layer"), filepath.Join(tmp, "vol"), filepath.Join(tmp, "kept")
+	require.NoError(t, os.MkdirAll(filepath.Join(layer, "etc"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(layer, "etc", "motd"), []byte("from the layer\n"), 0o644))
+	require.NoError(t, os.Mkdir(volume, 0o755))
+
+	out, code := cli(t, root, t.TempDir(), "run", "--layer", layer, "--volume", volume+":/data", "--keep", keep, "--",
+		"/bin/sh", "-c", "cat /etc/motd; echo saved > /data/f; echo hi > /new; rm /etc/motd")
+	require.Equal(t, 0, code, out)
+	// The volume's mount point was made in the container's own layer.
+	assert.Equal(t, "from the layer\nA /data\nC /etc\nD /etc/motd\nA /new\n", out)
+	data, err := os.ReadFile(filepath.Join(volume, "f"))
+	require.NoError(t, err)
+	assert.Equal(t, "saved\n", string(data))
+	_, err = os.Stat(filepath.Join(layer, "etc", "motd"))
+	assert.NoError(t, err, "the layer is never written")
+
+	diff, code := cli(t, root, t.TempDir(), "diff", "--layer", layer, keep)
+	require.Equal(t, 0, code, diff)
+	assert.Equal(t, "A /data\nC /etc\nD /etc/motd\nA /new\n", diff)
+
+	// A second container on the same rootfs does not see the first's file.
+	out, code = cli(t, root, t.TempDir(), "run", "--", "/bin/sh", "-c", "cat /new 2>/dev/null || echo absent")
+	require.Equal(t, 0, code, out)
+	assert.Equal(t, "absent\n", out)
+
+	assert.Equal(t, before, mountTable(t))
+	entries, _ := os.ReadDir("/run/unboxed")
+	assert.Empty(t, entries, "state left in /run/unboxed")
+}
+
+func TestDiffBadInput(t *testing.T) {
+	root := repoRoot(t)
+	for _, args := range [][]string{{"diff"}, {"diff", "/no/such/dir"}, {"diff", "--bogus", "x"}} {
+		out, code := cli(t, root, t.TempDir(), args...)
+		assert.Equal(t, 2, code, out)
+		assert.Contains(t, out, "usage: go run ./lessons diff")
+	}
+}
