@@ -60,6 +60,10 @@ type Config struct {
 	StateDir string
 	// Volumes are host directories bind-mounted into the container.
 	Volumes []Volume
+	// Limits caps the container's memory, processes and CPU through a
+	// cgroup of its own, which the container's first process joins before
+	// the command runs. The zero value makes no cgroup.
+	Limits Limits
 	// Init keeps a small init as PID 1 that runs the command as its child,
 	// reaps orphaned processes and passes signals on. It needs the PID
 	// namespace. False means the command itself is PID 1 of its namespace.

@@ -124,6 +124,11 @@ func setUp(s spec) error {
 		if err := st.MountOverlay(s.Lowers, s.Upper, s.Work, s.Merged); err != nil {
 			return err
 		}
+		// A MountOverlay stage that mounted something else (a bind of the
+		// rootfs, say) would let the container write into the shared rootfs.
+		if !isFilesystem(s.Merged, unix.OVERLAYFS_SUPER_MAGIC) {
+			return &Error{Code: ExitRuntimeError, Op: "mount overlay", Path: s.Merged, Err: errors.New("the MountOverlay stage left no overlay filesystem there; refusing to let the container write into its layers")}
+		}
 		s.Rootfs = s.Merged
 	}
 	if err := mountVolumes(s.Rootfs, s.Volumes); err != nil {

@@ -221,3 +221,33 @@ func TestOverlayConfigErrors(t *testing.T) {
 		})
 	}
 }
+
+// badOverlayLayer names a layer for which testOverlayStage misbehaves.
+const badOverlayLayer = "bind-instead-of-overlay"
+
+// testOverlayStage is the library's MountOverlay, except that when the top
+// layer is named badOverlayLayer it bind-mounts the rootfs instead, as a
+// learner's broken stage might.
+func testOverlayStage(lowers []string, upper, work, target string) error {
+	if filepath.Base(lowers[len(lowers)-1]) == badOverlayLayer {
+		return unix.Mount(lowers[0], target, "", unix.MS_BIND, "")
+	}
+	return MountOverlay(lowers, upper, work, target)
+}
+
+// A MountOverlay stage that binds the rootfs instead would let containers
+// write into it: the runtime refuses to go on.
+func TestOverlayStageMustMountAnOverlay(t *testing.T) {
+	needRoot(t)
+	rootfs := testRootfs(t)
+	before := treeSum(t, rootfs)
+	cfg := overlayConfig(t, t.TempDir())
+	bad := filepath.Join(t.TempDir(), badOverlayLayer)
+	require.NoError(t, os.Mkdir(bad, 0o755))
+	cfg.Layers = []string{bad}
+	cfg.Args = []string{"/bin/sh", "-c", "echo oops > /oops"}
+	code, err := Run(context.Background(), cfg)
+	assert.Equal(t, ExitRuntimeError, code)
+	assert.ErrorContains(t, err, "left no overlay filesystem")
+	assert.Equal(t, before, treeSum(t, rootfs))
+}

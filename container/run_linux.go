@@ -16,6 +16,8 @@ import (
 type Container struct {
 	cmd    *exec.Cmd
 	state  *state // nil without an overlay
+	cgroup Cgroup // nil without limits
+	stats  *Stats // read after the container ended
 	ctx    context.Context
 	done   chan struct{}
 	signal chan os.Signal // nil unless Config.ForwardSignals
@@ -50,9 +52,15 @@ func Start(ctx context.Context, cfg Config) (_ *Container, err error) {
 			c.release()
 		}
 	}()
+	id := newID()
 	if cfg.Overlay {
-		if c.state, err = newState(stateDir(cfg), cfg.KeepUpper); err != nil {
+		if c.state, err = newState(stateDir(cfg), cfg.KeepUpper, id); err != nil {
 			return nil, err
+		}
+	}
+	if cfg.Limits != (Limits{}) {
+		if c.cgroup, err = steps().NewCgroup(id, cfg.Limits); err != nil {
+			return nil, asError(err, "cgroup")
 		}
 	}
 	if c.cmd, err = initCommand(cfg); err != nil {
@@ -114,6 +122,13 @@ func (c *Container) launch(cfg Config) error {
 		return &Error{Code: ExitRuntimeError, Op: "start container init", Path: c.cmd.Path, Err: explainStartError(err, cfg.Namespaces)}
 	}
 	go c.killOnCancel()
+	// The init waits for the spec, so it joins the cgroup before anything
+	// of the command runs: no byte or fork escapes the limits.
+	if c.cgroup != nil {
+		if err := c.cgroup.Add(c.cmd.Process.Pid); err != nil {
+			return c.abort(asError(err, "join cgroup"))
+		}
+	}
 
 	sp := newSpec(cfg)
 	if c.state != nil {
@@ -147,10 +162,32 @@ func (c *Container) release() {
 	if c.signal != nil {
 		signal.Stop(c.signal)
 	}
+	if c.cgroup != nil {
+		_ = c.cgroup.Destroy()
+		c.cgroup = nil
+	}
 	if c.state != nil {
 		_ = c.state.remove()
 		c.state = nil
 	}
+}
+
+// Stats is what the container's cgroup measured, once Wait has returned;
+// false when it had no limits (and so no cgroup).
+func (c *Container) Stats() (Stats, bool) {
+	if c.stats == nil {
+		return Stats{}, false
+	}
+	return *c.stats, true
+}
+
+// asError keeps an *Error as it is and wraps anything else as one.
+func asError(err error, op string) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &Error{Code: ExitRuntimeError, Op: op, Err: err}
 }
 
 // Pid is the container's first process as the host sees it.
@@ -166,6 +203,11 @@ func (c *Container) Signal(sig os.Signal) error { return c.cmd.Process.Signal(si
 func (c *Container) Wait() (int, error) {
 	err := c.cmd.Wait()
 	close(c.done)
+	if c.cgroup != nil {
+		if st, err := c.cgroup.Stats(); err == nil {
+			c.stats = &st
+		}
+	}
 	c.release()
 	code := ExitStatus(c.cmd.ProcessState)
 	var exitErr *exec.ExitError
@@ -180,7 +222,7 @@ func (c *Container) Wait() (int, error) {
 
 // abort kills a container that failed to start and reaps it; Start then
 // releases what it held.
-func (c *Container) abort(err *Error) error {
+func (c *Container) abort(err *Error) *Error {
 	_ = c.cmd.Process.Kill()
 	_ = c.cmd.Wait()
 	close(c.done)

@@ -39,6 +39,8 @@ type Stages struct {
 	MountStandard func() error
 	// MountOverlay stacks the layers under a writable upper (lesson 06).
 	MountOverlay func(lowers []string, upper, work, target string) error
+	// NewCgroup makes the container's cgroup with its limits (lesson 05).
+	NewCgroup func(id string, limits Limits) (Cgroup, error)
 }
 
 var (
@@ -90,6 +92,9 @@ func steps() Stages {
 	}
 	if s.MountOverlay == nil {
 		s.MountOverlay = MountOverlay
+	}
+	if s.NewCgroup == nil {
+		s.NewCgroup = NewCgroup
 	}
 	return s
 }

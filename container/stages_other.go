@@ -27,3 +27,9 @@ func MountStandard() error { return errNotLinux }
 
 // RemountReadOnly says that unboxed needs Linux.
 func RemountReadOnly(path string) error { return fmt.Errorf("%s: %w", path, errNotLinux) }
+
+// MountOverlay says that unboxed needs Linux.
+func MountOverlay([]string, string, string, string) error { return errNotLinux }
+
+// CleanStale says that unboxed needs Linux.
+func CleanStale() ([]string, error) { return nil, errNotLinux }

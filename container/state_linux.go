@@ -40,14 +40,11 @@ type state struct {
 // from a live one. keep, when set, becomes the upper directory (it must
 // not exist or be empty) and the work directory goes next to it: overlay
 // wants both on one filesystem.
-func newState(stateDir, keep string) (*state, error) {
+func newState(stateDir, keep, id string) (*state, error) {
 	if err := os.MkdirAll(stateDir, 0o700); err != nil {
 		return nil, &Error{Code: ExitRuntimeError, Op: "state dir", Path: stateDir, Err: err}
 	}
 	removeStale(stateDir)
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	id := hex.EncodeToString(b[:])
 	s := &state{dir: filepath.Join(stateDir, id)}
 	s.upper, s.work, s.merged = filepath.Join(s.dir, "upper"), filepath.Join(s.dir, "work"), filepath.Join(s.dir, "merged")
 	if keep != "" {
@@ -71,6 +68,14 @@ func newState(stateDir, keep string) (*state, error) {
 		return nil, &Error{Code: ExitRuntimeError, Op: "state dir", Path: s.dir, Err: err}
 	}
 	return s, nil
+}
+
+// newID names a container: 12 hex digits, for its state directory and
+// its cgroup.
+func newID() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // remove deletes the container's state, but not a kept upper directory.
@@ -117,4 +122,27 @@ func removeTree(dir string) error {
 		return fmt.Errorf("remove container state: %w", err)
 	}
 	return nil
+}
+
+// CleanStale removes what crashed runs left behind: the state directories
+// (under DefaultStateDir) of runtimes that are gone, and unboxed cgroups
+// with no process in them. It returns what it removed.
+func CleanStale() ([]string, error) {
+	var removed []string
+	dir := DefaultStateDir()
+	entries, _ := os.ReadDir(dir)
+	before := map[string]bool{}
+	for _, e := range entries {
+		before[e.Name()] = true
+	}
+	removeStale(dir)
+	entries, _ = os.ReadDir(dir)
+	for _, e := range entries {
+		delete(before, e.Name())
+	}
+	for name := range before {
+		removed = append(removed, filepath.Join(dir, name))
+	}
+	cgroups, err := CleanStaleCgroups()
+	return append(removed, cgroups...), err
 }

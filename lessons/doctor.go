@@ -19,6 +19,7 @@ import (
 	"debug/elf"
 	"errors"
 	"fmt"
+	"github.com/unboxed-go/unboxed/container"
 	"io"
 	"os"
 	"os/exec"
@@ -29,7 +30,7 @@ import (
 )
 
 func init() {
-	verbs["doctor"] = verb{run: doctor, usage: "doctor", summary: "is this machine ready for the workshop?"}
+	verbs["doctor"] = verb{run: doctor, usage: "doctor [--clean]", summary: "is this machine ready for the workshop? (--clean: remove what crashed runs left)"}
 }
 
 // The status words of a finding. "missing" makes doctor exit 1; "warn"
@@ -66,10 +67,28 @@ var doctorChecks = []func(doctorEnv) []finding{
 // doctor is the verb: it takes no arguments, prints the report on stdout
 // and returns 1 when anything is missing.
 func doctor(args []string) int {
+	if len(args) == 1 && args[0] == "--clean" {
+		return doctorClean(os.Stdout)
+	}
 	if len(args) > 0 {
-		return usageError("doctor", "unexpected argument %q", args[0])
+		return usageError("doctor", "unexpected argument %q (the one flag is --clean)", args[0])
 	}
 	return runDoctor(os.Stdout, doctorEnv{root: os.Geteuid() == 0})
+}
+
+// doctorClean removes the state directories and cgroups that crashed runs
+// left behind, and says what it removed.
+func doctorClean(w io.Writer) int {
+	removed, err := container.CleanStale()
+	for _, r := range removed {
+		fmt.Fprintf(w, "removed %s\n", r)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "unboxed doctor --clean: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(w, "doctor --clean: removed %d stale item(s)\n", len(removed))
+	return 0
 }
 
 // runDoctor runs every check, prints each finding as it comes and the

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -24,6 +25,7 @@ type runOptions struct {
 	rootfs, hostname        string
 	init, noPivot, readOnly bool
 	layers                  []string
+	limits                  container.Limits
 	volumes                 []container.Volume
 	keep                    string
 }
@@ -73,6 +75,7 @@ func runVerb(args []string) int {
 		Layers:     opts.layers,
 		KeepUpper:  opts.keep,
 		Volumes:    opts.volumes,
+		Limits:     opts.limits,
 		Stdin:      os.Stdin,
 		Stdout:     os.Stdout,
 		Stderr:     os.Stderr,
@@ -90,7 +93,26 @@ func runVerb(args []string) int {
 	if opts.keep != "" {
 		printChanges(os.Stderr, opts.keep, append([]string{opts.rootfs}, opts.layers...))
 	}
+	if st, ok := c.Stats(); ok && st.OOMKills > 0 {
+		fmt.Fprintf(os.Stderr, "unboxed: container killed: out of memory (limit %s, peak %s)\n", humanSize(st.MemoryLimit), humanSize(st.MemoryPeak))
+	}
 	return code
+}
+
+// humanSize writes bytes the way the flags take them: 32M, 1G, 512K.
+func humanSize(n int64) string {
+	for _, u := range []struct {
+		suffix string
+		size   int64
+	}{{"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}} {
+		if n >= u.size && n%u.size == 0 {
+			return fmt.Sprintf("%d%s", n/u.size, u.suffix)
+		}
+	}
+	if n >= 1<<20 {
+		return fmt.Sprintf("%.1fM", float64(n)/(1<<20))
+	}
+	return strconv.FormatInt(n, 10)
 }
 
 // passSignals hands SIGINT, SIGTERM, SIGHUP and SIGQUIT on to the
@@ -145,6 +167,27 @@ func parseRun(args []string) (runOptions, []string, error) {
 	fs.Func("volume", "bind `HOST:CONTAINER[:ro]` into the container (repeatable)", func(s string) error {
 		v, err := container.ParseVolume(s)
 		o.volumes = append(o.volumes, v)
+		return err
+	})
+	fs.Func("memory", "limit memory to `SIZE` (64M, 1G, 512K or bytes; at least 6M)", func(s string) error {
+		n, err := container.ParseSize(s)
+		if err == nil && n < container.MinMemory {
+			err = fmt.Errorf("memory %q is below 6M, too little for a process to start (want e.g. 64M)", s)
+		}
+		o.limits.Memory = n
+		return err
+	})
+	fs.Func("pids", "limit the container to `N` processes", func(s string) error {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 1 {
+			return fmt.Errorf("pids %q is not a whole number above 0 (want e.g. 64)", s)
+		}
+		o.limits.Pids = n
+		return nil
+	})
+	fs.Func("cpus", "limit CPU time to `F` CPUs (e.g. 0.5)", func(s string) error {
+		f, err := container.ParseCPUs(s)
+		o.limits.CPUs = f
 		return err
 	})
 	fs.StringVar(&o.keep, "keep", "", "keep the container's changes (its overlay upper directory) in `DIR` and list them")

@@ -53,6 +53,15 @@ func TestRunExitStatus(t *testing.T) {
 		{"no command", []string{"--hostname", "box"}, 125, "no command given"},
 		{"read-only root", []string{"--read-only", "--", "/bin/sh", "-c", "touch /x 2>/dev/null || echo refused"}, 0, "refused\n"},
 		{"no-pivot warns", []string{"--no-pivot", "--", "true"}, 0, "warning: --no-pivot uses chroot(2)"},
+		{"out of memory", []string{"--memory", "32M", "--", "/bin/sh", "-c", `x=$(head -c 67108864 /dev/zero | tr '\0' a)`}, 137, "unboxed: container killed: out of memory (limit 32M, peak 32M)"},
+		{"within limits", []string{"--memory", "64M", "--pids", "16", "--cpus", "0.5", "--", "/bin/sh", "-c", "echo fine"}, 0, "fine\n"},
+		{"bad memory unit", []string{"--memory", "64X", "--", "true"}, 125, "want e.g. 64M"},
+		{"memory zero", []string{"--memory", "0", "--", "true"}, 125, "want e.g. 64M"},
+		{"memory negative", []string{"--memory", "-1", "--", "true"}, 125, "want e.g. 64M"},
+		{"memory too small to start", []string{"--memory", "1M", "--", "true"}, 125, "below 6M"},
+		{"cpus zero", []string{"--cpus", "0", "--", "true"}, 125, "want e.g. 0.5"},
+		{"more cpus than the host", []string{"--cpus", "4096", "--", "true"}, 125, "this host has only"},
+		{"pids zero", []string{"--pids", "0", "--", "true"}, 125, "want e.g. 64"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, code := cli(t, root, t.TempDir(), append([]string{"run"}, tc.args...)...)

@@ -1,0 +1,93 @@
+package container
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// runLimited runs script in a container with limits and returns its
+// output, exit status and the cgroup's stats.
+func runLimited(t *testing.T, limits Limits, script string) (string, int, Stats) {
+	t.Helper()
+	var out strings.Builder
+	c, err := Start(context.Background(), Config{
+		Args: []string{"/bin/sh", "-c", script}, Rootfs: testRootfs(t), Namespaces: AllNamespaces,
+		Overlay: true, StateDir: t.TempDir(), Limits: limits, Stdout: &out, Stderr: &out,
+	})
+	require.NoError(t, err)
+	code, err := c.Wait()
+	require.NoError(t, err)
+	st, ok := c.Stats()
+	require.True(t, ok, "a container with limits has stats")
+	return out.String(), code, st
+}
+
+func TestContainerMemoryLimitOOMKills(t *testing.T) {
+	needRoot(t)
+	// The shell holds 64 MiB in a variable: more than the 16 MiB allowed.
+	out, code, st := runLimited(t, Limits{Memory: 16 << 20}, `x=$(head -c 67108864 /dev/zero | tr '\0' a); echo survived`)
+	assert.Equal(t, 137, code, out)
+	assert.NotContains(t, out, "survived")
+	assert.GreaterOrEqual(t, st.OOMKills, int64(1), "the kernel's OOM counter")
+	assert.LessOrEqual(t, st.MemoryPeak, int64(16<<20))
+	assert.Equal(t, int64(16<<20), st.MemoryLimit)
+}
+
+func TestContainerPidsLimitStopsAForkBomb(t *testing.T) {
+	needRoot(t)
+	// busybox sh gives up (exit 2) at the first fork the kernel refuses.
+	out, code, st := runLimited(t, Limits{Pids: 8}, `for i in $(seq 30); do sleep 1 & done; wait; echo done`)
+	assert.Equal(t, 2, code, out)
+	assert.Contains(t, out, "can't fork")
+	assert.Equal(t, int64(8), st.PidsMax)
+	assert.Greater(t, st.ForkFailures, int64(0), "forks refused at pids.max")
+	if st.PidsPeak > 0 { // pids.peak: Linux 6.1
+		assert.LessOrEqual(t, st.PidsPeak, int64(8))
+	}
+}
+
+func TestContainerCPULimitThrottles(t *testing.T) {
+	needRoot(t)
+	start := time.Now()
+	out, code, st := runLimited(t, Limits{CPUs: 0.2}, `end=$(( $(date +%s) + 2 )); while [ $(date +%s) -lt $end ]; do :; done`)
+	assert.Equal(t, 0, code, out)
+	assert.Greater(t, st.ThrottledPeriods, int64(0), "throttled after %v", time.Since(start))
+}
+
+// Whatever way a container with limits ends, its cgroup is gone.
+func TestContainerCgroupIsRemoved(t *testing.T) {
+	needRoot(t)
+	before := listUnboxedCgroups()
+	rootfs := testRootfs(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	for i, cfg := range []Config{
+		{Args: []string{"/bin/true"}},
+		{Args: []string{"/no/such/command"}},
+		{Args: []string{"/bin/sh", "-c", "kill -9 $$"}, Init: true, Namespaces: AllNamespaces},
+		{Args: []string{"/bin/sleep", "10"}},
+	} {
+		cfg.Rootfs, cfg.Limits = rootfs, Limits{Memory: 64 << 20, Pids: 32, CPUs: 1}
+		if cfg.Namespaces == nil {
+			cfg.Namespaces = AllNamespaces
+		}
+		runCtx := context.Background()
+		if i == 3 {
+			runCtx = ctx // killed by its context
+		}
+		_, _ = Run(runCtx, cfg)
+	}
+	assert.Equal(t, before, listUnboxedCgroups())
+}
+
+func TestLimitsConfigErrors(t *testing.T) {
+	needRoot(t)
+	code, err := Run(context.Background(), Config{Args: []string{"/bin/true"}, Limits: Limits{Memory: 1 << 20}})
+	assert.Equal(t, ExitRuntimeError, code)
+	assert.ErrorContains(t, err, "6M")
+}
