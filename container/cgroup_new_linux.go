@@ -28,9 +28,10 @@ var limitControllers = []string{"memory", "pids", "cpu"}
 //     cgroup goes under this process's own cgroup instead, when that is
 //     delegated to it (systemd-run --user --scope -p Delegate=yes).
 //
-// Every controller is used when the host has it, so Stats can count; a
-// controller that a limit needs and the host lacks is an error that wraps
-// ErrControllerMissing. Not being allowed to create cgroups is an error
+// On v1 the cgroup is made only in the hierarchies of the limits given
+// (each costs a mkdir, a join and an rmdir), so Stats counts only what
+// those offer; a controller that a limit needs and the host lacks is an
+// error that wraps ErrControllerMissing. Not being allowed to create cgroups is an error
 // that wraps ErrNoCgroupAccess. On any error, nothing NewCgroup made is
 // left behind.
 func NewCgroup(id string, limits Limits) (Cgroup, error) {

@@ -29,11 +29,13 @@ const v1Unlimited = 1 << 62
 func newCgroupV1(l Layout, own map[string]string, id string, limits Limits) (*cgroupV1, error) {
 	cg := &cgroupV1{dir: map[string]string{}}
 	for _, c := range limitControllers {
+		// Each hierarchy costs a mkdir, a join and an rmdir per container:
+		// use only those a limit needs.
+		if !limits.needs(c) {
+			continue
+		}
 		mount, ok := l.V1[c]
 		if !ok {
-			if !limits.needs(c) {
-				continue
-			}
 			dir := filepath.Join(cgroupRoot, c)
 			return nil, errors.Join(missingController(c, "the cgroup v1 hierarchies",
 				fmt.Sprintf("mount it: sudo mkdir -p %s && sudo mount -t cgroup -o %s cgroup %s", dir, c, dir)), cg.destroy())

@@ -121,6 +121,7 @@ func setUp(s spec) error {
 		}
 	}
 	if s.Merged != "" {
+		overlayVolatile = s.Volatile
 		if err := st.MountOverlay(s.Lowers, s.Upper, s.Work, s.Merged); err != nil {
 			return err
 		}

@@ -7,6 +7,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// overlayVolatile is set in a container's init when its upper directory
+// is thrown away afterwards: then the overlay need not sync it (mount
+// option volatile, Linux 5.10), which makes the container's end faster.
+var overlayVolatile bool
+
 // MountOverlay mounts an overlay filesystem on target: the read-only lower
 // layers, with the last one given on top (it wins where two layers hold the
 // same path), and upper, where every write lands. work is overlayfs's own
@@ -31,6 +36,14 @@ func MountOverlay(lowers []string, upper, work, target string) error {
 	if inUserNamespace() {
 		opts += ",userxattr"
 	}
+	if overlayVolatile {
+		opts += ",volatile"
+	}
+	return mountOverlay(opts, lowers, target)
+}
+
+// mountOverlay is mount(2) of an overlay with the options given.
+func mountOverlay(opts string, lowers []string, target string) error {
 	if err := unix.Mount("overlay", target, "overlay", 0, opts); err != nil {
 		return &Error{Code: ExitRuntimeError, Op: "mount overlay", Path: target, Err: explainOverlay(err, lowers)}
 	}

@@ -192,10 +192,9 @@ func TestParseVolume(t *testing.T) {
 func TestStaleStateIsRemoved(t *testing.T) {
 	needRoot(t)
 	stateDir := t.TempDir()
-	stale := filepath.Join(stateDir, "deadbeef0000")
+	stale := filepath.Join(stateDir, "deadbeef0000-999999999") // a runtime PID that is gone
 	require.NoError(t, os.MkdirAll(filepath.Join(stale, "work", "work"), 0o755))
 	require.NoError(t, os.Chmod(filepath.Join(stale, "work", "work"), 0))
-	require.NoError(t, os.WriteFile(filepath.Join(stale, "pid"), []byte("999999999"), 0o644))
 	_, code := runIn(t, overlayConfig(t, stateDir), "true")
 	assert.Equal(t, 0, code)
 	assertEmpty(t, stateDir)

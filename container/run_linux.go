@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"sync"
 	"syscall"
 )
 
@@ -52,21 +53,30 @@ func Start(ctx context.Context, cfg Config) (_ *Container, err error) {
 			c.release()
 		}
 	}()
+	if c.cmd, err = initCommand(cfg); err != nil {
+		return nil, err
+	}
+	// Start the init first: it spends a millisecond or so starting the Go
+	// runtime and then waits for the spec, which is time enough for the
+	// state directory and the cgroup made here.
+	specW, reportR, err := c.startInit(cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer specW.Close()
+	defer reportR.Close()
 	id := newID()
 	if cfg.Overlay {
 		if c.state, err = newState(stateDir(cfg), cfg.KeepUpper, id); err != nil {
-			return nil, err
+			return nil, c.abort(asError(err, "state"))
 		}
 	}
 	if cfg.Limits != (Limits{}) {
 		if c.cgroup, err = steps().NewCgroup(id, cfg.Limits); err != nil {
-			return nil, asError(err, "cgroup")
+			return nil, c.abort(asError(err, "cgroup"))
 		}
 	}
-	if c.cmd, err = initCommand(cfg); err != nil {
-		return nil, err
-	}
-	if err = c.launch(cfg); err != nil {
+	if err = c.handshake(cfg, specW, reportR); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -90,24 +100,23 @@ func initCommand(cfg Config) (*exec.Cmd, error) {
 	return cmd, nil
 }
 
-// launch starts the init and hands it the spec. fd 3 carries the spec,
-// parent to child; fd 4 the child's report, child to parent. The child
-// marks fd 4 close-on-exec, so EOF on it means the command's execve
-// succeeded, and anything written on it is a failure. The child waits for
-// the spec before it does anything, so whatever the parent must do to the
-// child from outside happens first.
-func (c *Container) launch(cfg Config) error {
+// startInit starts the init with two pipes: fd 3 carries the spec, parent
+// to child; fd 4 the child's report, child to parent. The child marks fd 4
+// close-on-exec, so EOF on it means the command's execve succeeded, and
+// anything written on it is a failure. The child waits for the spec before
+// it does anything, so whatever the parent must do to it from outside
+// (place it in a cgroup) happens first.
+func (c *Container) startInit(cfg Config) (specW, reportR *os.File, err error) {
 	specR, specW, err := os.Pipe()
 	if err != nil {
-		return &Error{Code: ExitRuntimeError, Op: "pipe", Err: err}
+		return nil, nil, &Error{Code: ExitRuntimeError, Op: "pipe", Err: err}
 	}
-	defer specW.Close()
 	reportR, reportW, err := os.Pipe()
 	if err != nil {
 		specR.Close()
-		return &Error{Code: ExitRuntimeError, Op: "pipe", Err: err}
+		specW.Close()
+		return nil, nil, &Error{Code: ExitRuntimeError, Op: "pipe", Err: err}
 	}
-	defer reportR.Close()
 	c.cmd.ExtraFiles = []*os.File{specR, reportW}
 	// Catch the signals before the container exists, so that none that
 	// arrives while it starts kills the runtime instead.
@@ -119,21 +128,27 @@ func (c *Container) launch(cfg Config) error {
 	specR.Close()
 	reportW.Close()
 	if err != nil {
-		return &Error{Code: ExitRuntimeError, Op: "start container init", Path: c.cmd.Path, Err: explainStartError(err, cfg.Namespaces)}
+		specW.Close()
+		reportR.Close()
+		return nil, nil, &Error{Code: ExitRuntimeError, Op: "start container init", Path: c.cmd.Path, Err: explainStartError(err, cfg.Namespaces)}
 	}
 	go c.killOnCancel()
-	// The init waits for the spec, so it joins the cgroup before anything
-	// of the command runs: no byte or fork escapes the limits.
+	return specW, reportR, nil
+}
+
+// handshake places the waiting init in its cgroup, sends it the spec and
+// reads its report: nil once the command runs.
+func (c *Container) handshake(cfg Config, specW, reportR *os.File) error {
 	if c.cgroup != nil {
 		if err := c.cgroup.Add(c.cmd.Process.Pid); err != nil {
 			return c.abort(asError(err, "join cgroup"))
 		}
 	}
-
 	sp := newSpec(cfg)
 	if c.state != nil {
 		sp.Lowers = append([]string{cfg.Rootfs}, cfg.Layers...)
 		sp.Upper, sp.Work, sp.Merged = c.state.upper, c.state.work, c.state.merged
+		sp.Volatile = !c.state.keepUpper
 	}
 	if err := json.NewEncoder(specW).Encode(sp); err != nil {
 		return c.abort(&Error{Code: ExitRuntimeError, Op: "send spec", Err: err})
@@ -162,14 +177,19 @@ func (c *Container) release() {
 	if c.signal != nil {
 		signal.Stop(c.signal)
 	}
+	// The two take a few hundred microseconds each and do not depend on
+	// each other: do them at once.
+	var wg sync.WaitGroup
 	if c.cgroup != nil {
-		_ = c.cgroup.Destroy()
+		wg.Add(1)
+		go func(cg Cgroup) { defer wg.Done(); _ = cg.Destroy() }(c.cgroup)
 		c.cgroup = nil
 	}
 	if c.state != nil {
 		_ = c.state.remove()
 		c.state = nil
 	}
+	wg.Wait()
 }
 
 // Stats is what the container's cgroup measured, once Wait has returned;

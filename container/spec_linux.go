@@ -18,7 +18,10 @@ type spec struct {
 	// container's own directories.
 	Lowers              []string
 	Upper, Work, Merged string
-	Volumes             []Volume
+	// Volatile: the upper directory is thrown away after the container,
+	// so the overlay need not sync it (mount option volatile, Linux 5.10).
+	Volatile bool
+	Volumes  []Volume
 }
 
 func newSpec(cfg Config) spec {

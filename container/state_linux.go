@@ -35,9 +35,8 @@ type state struct {
 	keepUpper           bool // upper is the caller's, to keep
 }
 
-// newState makes a container's state directory, with a file that names
-// the runtime's PID so that a later run can tell a crashed run's leftovers
-// from a live one. keep, when set, becomes the upper directory (it must
+// newState makes a container's state directory, <id>-<runtime's PID>, so
+// that a later run can tell a crashed run's leftovers from a live one. keep, when set, becomes the upper directory (it must
 // not exist or be empty) and the work directory goes next to it: overlay
 // wants both on one filesystem.
 func newState(stateDir, keep, id string) (*state, error) {
@@ -45,7 +44,7 @@ func newState(stateDir, keep, id string) (*state, error) {
 		return nil, &Error{Code: ExitRuntimeError, Op: "state dir", Path: stateDir, Err: err}
 	}
 	removeStale(stateDir)
-	s := &state{dir: filepath.Join(stateDir, id)}
+	s := &state{dir: filepath.Join(stateDir, id+"-"+strconv.Itoa(os.Getpid()))}
 	s.upper, s.work, s.merged = filepath.Join(s.dir, "upper"), filepath.Join(s.dir, "work"), filepath.Join(s.dir, "merged")
 	if keep != "" {
 		abs, err := filepath.Abs(keep)
@@ -57,15 +56,18 @@ func newState(stateDir, keep, id string) (*state, error) {
 		}
 		s.upper, s.work, s.keepUpper = abs, abs+".work-"+id, true
 	}
-	for _, d := range []string{s.dir, s.upper, s.work, s.merged} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
+	dirs := []string{s.dir, s.upper, s.work, s.merged}
+	if s.keepUpper {
+		if err := os.MkdirAll(s.upper, 0o755); err != nil {
+			return nil, &Error{Code: ExitRuntimeError, Op: "keep", Path: s.upper, Err: err}
+		}
+		dirs = []string{s.dir, s.work, s.merged}
+	}
+	for _, d := range dirs {
+		if err := os.Mkdir(d, 0o755); err != nil {
 			s.remove()
 			return nil, &Error{Code: ExitRuntimeError, Op: "state dir", Path: d, Err: err}
 		}
-	}
-	if err := os.WriteFile(filepath.Join(s.dir, "pid"), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
-		s.remove()
-		return nil, &Error{Code: ExitRuntimeError, Op: "state dir", Path: s.dir, Err: err}
 	}
 	return s, nil
 }
@@ -92,16 +94,15 @@ func (s *state) remove() error {
 func removeStale(stateDir string) {
 	entries, _ := os.ReadDir(stateDir)
 	for _, e := range entries {
-		dir := filepath.Join(stateDir, e.Name())
-		data, err := os.ReadFile(filepath.Join(dir, "pid"))
-		if err != nil {
-			continue // being made right now, or not ours
+		_, pidText, ok := strings.Cut(e.Name(), "-")
+		pid, err := strconv.Atoi(pidText)
+		if !ok || err != nil || pid <= 0 {
+			continue // not a container's state
 		}
-		pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
-		if err == nil && pid > 0 && syscall.Kill(pid, 0) == nil {
+		if syscall.Kill(pid, 0) == nil {
 			continue // its runtime is alive
 		}
-		_ = removeTree(dir)
+		_ = removeTree(filepath.Join(stateDir, e.Name()))
 	}
 }
 

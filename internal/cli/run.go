@@ -1,4 +1,8 @@
-package main
+// Package cli holds the verbs that run containers, shared by the workshop
+// CLI (go run ./lessons) and the runtime binary (cmd/unboxed): run, diff
+// and the demos. Each takes the program's name, as the user typed it, for
+// its messages, and returns the exit status.
+package cli
 
 import (
 	"context"
@@ -16,9 +20,11 @@ import (
 	"golang.org/x/term"
 )
 
-func init() {
-	verbs["run"] = verb{run: runVerb, usage: "run [FLAGS] [--] COMMAND [ARG...]", summary: "run a command in a container built by the library (rootless where the kernel allows)"}
-}
+// RunUsage and RunSummary describe the run verb.
+const (
+	RunUsage   = "run [FLAGS] [--] COMMAND [ARG...]"
+	RunSummary = "run a command in a container built by the library (rootless where the kernel allows)"
+)
 
 // runOptions are the flags of run; they come before the command.
 type runOptions struct {
@@ -30,24 +36,24 @@ type runOptions struct {
 	keep                    string
 }
 
-// runVerb runs a container and exits with its status, as Docker does:
-// the command's own code, 125 when the runtime failed, 126 when the
-// command cannot be executed, 127 when it does not exist, 128+N when
-// signal N killed it.
-func runVerb(args []string) int {
-	opts, command, err := parseRun(args)
+// Run runs a container and returns its status, as Docker does: the
+// command's own code, 125 when the runtime failed, 126 when the command
+// cannot be executed, 127 when it does not exist, 128+N when signal N
+// killed it. prog is how the user started this program ("go run ./lessons").
+func Run(prog string, args []string) int {
+	opts, command, err := parseRun(prog, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "unboxed run: %v (usage: go run ./lessons %s; flags: go run ./lessons run -h)\n", err, verbs["run"].usage)
+		fmt.Fprintf(os.Stderr, "unboxed run: %v (usage: %s %s; flags: %s run -h)\n", err, prog, RunUsage, prog)
 		return container.ExitRuntimeError
 	}
 	namespaces := container.AllNamespaces
 	if os.Geteuid() != 0 {
 		// Rootless: a user namespace in which the caller is root.
 		if err := container.UserNamespacesBlocked(); err != nil {
-			fmt.Fprintf(os.Stderr, "unboxed run: not root, and %v; or run as root: sudo go run ./lessons run -- %s\n", err, strings.Join(command, " "))
+			fmt.Fprintf(os.Stderr, "unboxed run: not root, and %v; or run as root: sudo %s run -- %s\n", err, prog, strings.Join(command, " "))
 			return container.ExitRuntimeError
 		}
 		namespaces = append([]container.Namespace{container.User}, namespaces...)
@@ -150,7 +156,7 @@ func passSignals(c *container.Container, terminal bool) (stop func()) {
 
 // parseRun reads the flags, which end at the first argument that is not
 // one (or at "--"), and the command after them.
-func parseRun(args []string) (runOptions, []string, error) {
+func parseRun(prog string, args []string) (runOptions, []string, error) {
 	var o runOptions
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors get one line of ours
@@ -193,7 +199,7 @@ func parseRun(args []string) (runOptions, []string, error) {
 	fs.StringVar(&o.keep, "keep", "", "keep the container's changes (its overlay upper directory) in `DIR` and list them")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Printf("usage: go run ./lessons %s\n\n", verbs["run"].usage)
+			fmt.Printf("usage: %s %s\n\n", prog, RunUsage)
 			fs.SetOutput(os.Stdout)
 			fs.PrintDefaults()
 		}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"flag"
@@ -9,11 +9,19 @@ import (
 	"github.com/unboxed-go/unboxed/container"
 )
 
-func init() {
-	verbs["diff"] = verb{run: diffVerb, usage: "diff [--rootfs DIR] [--layer DIR...] UPPER", summary: "list what a container changed, from a directory kept with run --keep"}
-}
+// DiffUsage and DiffSummary describe the diff verb.
+const (
+	DiffUsage   = "diff [--rootfs DIR] [--layer DIR...] UPPER"
+	DiffSummary = "list what a container changed, from a directory kept with run --keep"
+)
 
-func diffVerb(args []string) int {
+// Diff prints the changes recorded in an upper directory kept with
+// run --keep, against the rootfs and layers the container ran on.
+func Diff(prog string, args []string) int {
+	usageError := func(format string, a ...any) int {
+		fmt.Fprintf(os.Stderr, "unboxed diff: %s (usage: %s %s)\n", fmt.Sprintf(format, a...), prog, DiffUsage)
+		return 2
+	}
 	var rootfs string
 	var layers []string
 	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
@@ -24,14 +32,14 @@ func diffVerb(args []string) int {
 		return nil
 	})
 	if err := fs.Parse(args); err != nil {
-		return usageError("diff", "%v", err)
+		return usageError("%v", err)
 	}
 	if fs.NArg() != 1 {
-		return usageError("diff", "want one directory kept with run --keep DIR, got %d arguments", fs.NArg())
+		return usageError("want one directory kept with run --keep DIR, got %d arguments", fs.NArg())
 	}
 	upper := fs.Arg(0)
 	if info, err := os.Stat(upper); err != nil || !info.IsDir() {
-		return usageError("diff", "%s is not a directory (want one kept with run --keep DIR)", upper)
+		return usageError("%s is not a directory (want one kept with run --keep DIR)", upper)
 	}
 	if rootfs == "" {
 		dir, err := container.DefaultRootfs()
