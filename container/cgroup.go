@@ -44,6 +44,10 @@ type Stats struct {
 	// MemoryPeak is the most memory used at once, in bytes (v1
 	// memory.max_usage_in_bytes; v2 memory.peak, Linux 5.19).
 	MemoryPeak int64
+	// MemoryCurrent is the memory in use now, page cache and kernel memory
+	// charged to the cgroup included (v1 memory.usage_in_bytes, v2
+	// memory.current); 0 after the processes ended.
+	MemoryCurrent int64
 	// MemoryLimit is the memory limit in bytes; 0 means none.
 	MemoryLimit int64
 	// OOMKills counts the processes the OOM killer killed in the cgroup

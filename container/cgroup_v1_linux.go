@@ -176,6 +176,7 @@ func (cg *cgroupV1) Stats() (Stats, error) {
 	var r statReader
 	mem, pids, cpu := cg.dir["memory"], cg.dir["pids"], cg.dir["cpu"]
 	s.MemoryPeak = r.int(mem, "memory.max_usage_in_bytes")
+	s.MemoryCurrent = r.int(mem, "memory.usage_in_bytes")
 	s.MemoryLimit = r.int(mem, "memory.limit_in_bytes")
 	s.OOMKills = r.key(mem, "memory.oom_control", "oom_kill")
 	s.PidsPeak = r.int(pids, "pids.peak")

@@ -221,6 +221,7 @@ func (cg *cgroupV2) Stats() (Stats, error) {
 	}
 	var r statReader
 	s.MemoryPeak = r.int(cg.dir, "memory.peak")
+	s.MemoryCurrent = r.int(cg.dir, "memory.current")
 	s.MemoryLimit = r.int(cg.dir, "memory.max")
 	s.OOMKills = r.key(cg.dir, "memory.events", "oom_kill")
 	s.PidsPeak = r.int(cg.dir, "pids.peak")

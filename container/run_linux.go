@@ -201,6 +201,25 @@ func (c *Container) Stats() (Stats, bool) {
 	return *c.stats, true
 }
 
+// Usage reads the container's cgroup while it runs (see Stats for after);
+// false when it has no limits, and so no cgroup.
+func (c *Container) Usage() (Stats, bool) {
+	if c.cgroup == nil {
+		return Stats{}, false
+	}
+	st, err := c.cgroup.Stats()
+	return st, err == nil
+}
+
+// Upper is the overlay's upper directory, where the container's writes
+// land; empty without an overlay, or once the container has ended.
+func (c *Container) Upper() string {
+	if c.state == nil {
+		return ""
+	}
+	return c.state.upper
+}
+
 // asError keeps an *Error as it is and wraps anything else as one.
 func asError(err error, op string) *Error {
 	var e *Error

@@ -17,7 +17,10 @@ import (
 
 func main() {
 	container.Init()
-	const prog = "unboxed"
+	prog := "unboxed"
+	if p := os.Getenv("UNBOXED_PROG"); p != "" {
+		prog = p // started by the workshop CLI, for its demos
+	}
 	if len(os.Args) < 2 {
 		usage()
 		os.Exit(2)
@@ -27,15 +30,20 @@ func main() {
 		os.Exit(cli.Run(prog, args))
 	case "diff":
 		os.Exit(cli.Diff(prog, args))
+	case "demo":
+		os.Exit(cli.Demo(prog, args))
 	case "help", "-h", "--help":
 		usage()
 	default:
-		fmt.Fprintf(os.Stderr, "unboxed: unknown verb %q; the verbs are: run, diff (unboxed help)\n", verb)
+		fmt.Fprintf(os.Stderr, "unboxed: unknown verb %q; the verbs are: run, diff, demo (unboxed help)\n", verb)
 		os.Exit(2)
 	}
 }
 
 func usage() {
-	fmt.Printf("unboxed: a small container runtime\n\n  unboxed %-40s %s\n  unboxed %-40s %s\n\nThe workshop: go run ./lessons\n",
-		cli.RunUsage, cli.RunSummary, cli.DiffUsage, cli.DiffSummary)
+	fmt.Printf("unboxed: a small container runtime\n\n")
+	for _, v := range [][2]string{{cli.RunUsage, cli.RunSummary}, {cli.DiffUsage, cli.DiffSummary}, {cli.DemoUsage, cli.DemoSummary}} {
+		fmt.Printf("  unboxed %-46s %s\n", v[0], v[1])
+	}
+	fmt.Printf("\nThe workshop: go run ./lessons\n")
 }
