@@ -20,8 +20,9 @@ const staleAge = 5 * time.Second
 // process's own cgroup in each v1 hierarchy, or /sys/fs/cgroup/unboxed on
 // v2) that hold no process, are at least a few seconds old and that no
 // running runtime holds (each holds a flock(2) on its cgroups). It
-// returns the directories it removed. It never kills a process and never
-// touches anything outside unboxed/. A process that may not create
+// returns the directories it removed. What still runs in such a cgroup
+// outlived its runtime and is killed first. It never touches anything
+// outside unboxed/. A process that may not create
 // cgroups has none to clean: nil, nil.
 func CleanStaleCgroups() ([]string, error) {
 	l, err := DetectLayout()
@@ -106,8 +107,8 @@ func cgroupParents(l Layout, own map[string]string) ([]string, error) {
 	return bases, nil
 }
 
-// removeIfStale removes the cgroup dir when it is old enough, empty, has
-// no children and no runtime holds its lock.
+// removeIfStale removes the cgroup dir when it is old enough, has no
+// children and no runtime holds its lock, killing what is left in it.
 func removeIfStale(dir string, minAge time.Duration) (bool, error) {
 	info, err := os.Stat(dir)
 	if err != nil || time.Since(info.ModTime()) < minAge {
@@ -121,9 +122,6 @@ func removeIfStale(dir string, minAge time.Duration) (bool, error) {
 	if unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB) != nil {
 		return false, nil // a runtime holds it
 	}
-	if pids, err := cgroupProcs(dir); err != nil || len(pids) > 0 {
-		return false, err
-	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return false, nil
@@ -133,7 +131,14 @@ func removeIfStale(dir string, minAge time.Duration) (bool, error) {
 			return false, nil // not one of ours: they have no children
 		}
 	}
-	if err := cgroupRmdir(dir); err != nil {
+	// No runtime holds the lock, so the one that made this cgroup is gone.
+	// Whatever still runs in it outlived its runtime: the parent-death
+	// signal does not reach every container when a runtime is killed
+	// outright (SIGKILL, SIGPIPE).
+	if err := killCgroup(dir); err != nil {
+		return false, err
+	}
+	if err := removeCgroupDir(dir); err != nil {
 		if errors.Is(err, os.ErrNotExist) || errors.Is(err, unix.EBUSY) {
 			return false, nil
 		}

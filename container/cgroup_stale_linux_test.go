@@ -20,7 +20,10 @@ func fakeStaleTree(t *testing.T, bases ...string) {
 	old := time.Now().Add(-time.Minute)
 	for _, base := range bases {
 		fakeFiles(t, filepath.Join(base, "stale"), map[string]string{"cgroup.procs": ""})
-		fakeFiles(t, filepath.Join(base, "running"), map[string]string{"cgroup.procs": "4242\n"})
+		// A live runtime holds its cgroup's lock. (No made-up PIDs here:
+		// the cleaner kills what a stale cgroup lists.)
+		fakeFiles(t, filepath.Join(base, "running"), map[string]string{"cgroup.procs": ""})
+		holdLock(t, filepath.Join(base, "running"))
 		fakeFiles(t, filepath.Join(base, "starting"), map[string]string{"cgroup.procs": ""})
 		fakeFiles(t, filepath.Join(base, "parent", "child"), map[string]string{"cgroup.procs": ""})
 		fakeFiles(t, filepath.Join(filepath.Dir(base), "not-ours"), map[string]string{"cgroup.procs": ""})
@@ -28,6 +31,16 @@ func fakeStaleTree(t *testing.T, bases ...string) {
 			require.NoError(t, os.Chtimes(filepath.Join(base, d), old, old))
 		}
 	}
+}
+
+// holdLock takes the shared flock a live runtime holds on its cgroup, for
+// as long as the test runs.
+func holdLock(t *testing.T, dir string) {
+	t.Helper()
+	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	require.NoError(t, err)
+	require.NoError(t, unix.Flock(fd, unix.LOCK_SH|unix.LOCK_NB))
+	t.Cleanup(func() { unix.Close(fd) })
 }
 
 func TestCgroupStaleFake(t *testing.T) {
@@ -46,7 +59,7 @@ func TestCgroupStaleFake(t *testing.T) {
 		for _, b := range bases {
 			want = append(want, filepath.Join(b, "stale"))
 		}
-		assert.Equal(t, want, removed, "only old, empty cgroups in unboxed/ go")
+		assert.Equal(t, want, removed, "only old cgroups in unboxed/ whose runtime is gone")
 		for _, b := range bases {
 			for _, d := range []string{"running", "starting", "parent/child", "../not-ours"} {
 				assert.DirExists(t, filepath.Join(b, d), "stays")
@@ -71,10 +84,10 @@ func TestCgroupStaleFake(t *testing.T) {
 	})
 }
 
-// TestCgroupStaleReal leaves a cgroup behind the way a crashed runtime
-// does (no lock, no process) and checks that the cleanup removes it, but
-// not a cgroup whose runtime is alive nor one with a process in it. It
-// only looks at this test's own cgroups.
+// TestCgroupStaleReal leaves cgroups behind the way a killed runtime does
+// (no lock; one empty, one with its container still running) and checks
+// that the cleanup kills what is left and removes both, but leaves a
+// cgroup whose runtime is alive. It only looks at this test's own cgroups.
 func TestCgroupStaleReal(t *testing.T) {
 	l, own := realLayout(t)
 	crashed := realCgroup(t, Limits{Pids: 16}, "crashed")
@@ -93,16 +106,14 @@ func TestCgroupStaleReal(t *testing.T) {
 	mine := func(id string) bool { return strings.HasPrefix(id, testIDPrefix()) }
 	removed, err := cleanStaleAt(l, own, 0, mine)
 	require.NoError(t, err)
-	want := cgroupDirsOf(crashed).list()
-	assert.ElementsMatch(t, want, removed, "the crashed runtime's cgroups are removed")
+	want := append(cgroupDirsOf(crashed).list(), cgroupDirsOf(busy).list()...)
+	assert.ElementsMatch(t, want, removed, "the dead runtimes' cgroups are removed")
 	for _, dir := range want {
 		assert.NoDirExists(t, dir)
 	}
-	for _, cg := range []Cgroup{alive, busy} {
-		for _, dir := range cgroupDirsOf(cg).list() {
-			assert.DirExists(t, dir, "a cgroup in use stays")
-		}
+	for _, dir := range cgroupDirsOf(alive).list() {
+		assert.DirExists(t, dir, "a cgroup whose runtime is alive stays")
 	}
-	require.NoError(t, busy.Destroy())
-	_ = sleep.Wait()
+	err = sleep.Wait()
+	assert.ErrorContains(t, err, "killed", "what outlived its runtime is killed")
 }

@@ -66,6 +66,11 @@ func Run(prog string, args []string) int {
 		}
 		opts.rootfs = dir
 	}
+	if opts.limits != (container.Limits{}) && os.Geteuid() == 0 {
+		// What a killed runtime left: its cgroups, and any container that
+		// outlived it (removed once they are a few seconds old).
+		_, _ = container.CleanStaleCgroups()
+	}
 	if opts.noPivot {
 		fmt.Fprintln(os.Stderr, "unboxed run: warning: --no-pivot uses chroot(2), which a root process in the container can escape (lesson 02)")
 	}

@@ -1,0 +1,434 @@
+package cgroups_test
+
+// The plumbing between your Cgroup and the runtime: the runtime asks its
+// cgroups stage for a container.Cgroup, and learnerNewCgroup makes one out
+// of your Create and Set* functions, in the same place the library's own
+// stage would make it. Everything here is test code; your part is
+// lessons/05/cgroups.go.
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/unboxed-go/unboxed/container"
+	"github.com/unboxed-go/unboxed/lessons/05"
+	"github.com/unboxed-go/unboxed/lessons/internal/lessontest"
+	"golang.org/x/sys/unix"
+)
+
+func TestMain(m *testing.M) {
+	lessontest.Main(m, 5, container.Stages{NewCgroup: learnerNewCgroup})
+}
+
+// limitControllers are the controllers a container's cgroup uses.
+var limitControllers = []string{"memory", "pids", "cpu"}
+
+// parentName is the directory that holds one cgroup per container, as the
+// library names it.
+const parentName = "unboxed"
+
+// cgroupRoots is where this process's containers' cgroups go, worked out
+// the way the library's NewCgroup does it: on v2 the top of the hierarchy;
+// on v1 (and hybrid) this process's own cgroup in each of the memory, pids
+// and cpu hierarchies (/proc/self/cgroup), so that containers stay inside
+// the limits of whoever runs the tests. It returns the version to pass to
+// Create.
+func cgroupRoots() (version string, roots map[string]string, err error) {
+	layout, err := container.DetectLayout()
+	if err != nil {
+		return "", nil, err
+	}
+	if layout.Version == "v2" {
+		return "v2", map[string]string{"": layout.V2}, nil
+	}
+	own, err := ownCgroups()
+	if err != nil {
+		return "", nil, err
+	}
+	mountRoot, err := mountRoots()
+	if err != nil {
+		return "", nil, err
+	}
+	roots = map[string]string{}
+	for _, c := range limitControllers {
+		mount, ok := layout.V1[c]
+		if !ok {
+			continue
+		}
+		roots[c] = hierarchyDir(mount, mountRoot[mount], own[c])
+	}
+	if len(roots) == 0 {
+		return "", nil, errors.New("none of the memory, pids and cpu controllers is mounted (see go run ./lessons doctor)")
+	}
+	return "v1", roots, nil
+}
+
+// ownCgroups reads /proc/self/cgroup: controller -> this process's cgroup
+// in that controller's hierarchy ("" for v2).
+func ownCgroups() (map[string]string, error) {
+	data, err := os.ReadFile("/proc/self/cgroup")
+	if err != nil {
+		return nil, err
+	}
+	own := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		parts := strings.SplitN(line, ":", 3)
+		if len(parts) != 3 {
+			continue
+		}
+		for _, c := range strings.Split(parts[1], ",") {
+			own[c] = parts[2]
+		}
+	}
+	return own, nil
+}
+
+// mountRoots reads /proc/self/mountinfo: mount point -> the directory of
+// the filesystem shown there ("/" unless a subtree was bind-mounted, as
+// container runtimes do with cgroups).
+func mountRoots() (map[string]string, error) {
+	f, err := os.Open("/proc/self/mountinfo")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	unescape := strings.NewReplacer(`\040`, " ", `\011`, "\t", `\012`, "\n", `\134`, `\`)
+	roots := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if fields := strings.Fields(sc.Text()); len(fields) > 4 {
+			roots[unescape.Replace(fields[4])] = unescape.Replace(fields[3])
+		}
+	}
+	return roots, sc.Err()
+}
+
+// hierarchyDir is the directory of cgroup own in a hierarchy mounted at
+// mount that shows the cgroup root at its mount point.
+func hierarchyDir(mount, root, own string) string {
+	if root != "" && root != "/" {
+		if rel, ok := strings.CutPrefix(own, root); ok && (rel == "" || rel[0] == '/') {
+			own = rel
+		}
+	}
+	return filepath.Join(mount, path.Clean("/"+own))
+}
+
+// The cgroups the runtime made through learnerNewCgroup, and what your
+// Destroy left behind, for the tests to check.
+var made struct {
+	sync.Mutex
+	dirs     []string // every cgroup directory made
+	problems []string // what a Destroy did wrong
+}
+
+func recordDirs(dirs map[string]string) {
+	made.Lock()
+	defer made.Unlock()
+	for _, d := range dirs {
+		made.dirs = append(made.dirs, d)
+	}
+}
+
+func recordProblem(format string, args ...any) {
+	made.Lock()
+	defer made.Unlock()
+	made.problems = append(made.problems, fmt.Sprintf(format, args...))
+}
+
+// madeDirs lists the cgroup directories made so far.
+func madeDirs() []string {
+	made.Lock()
+	defer made.Unlock()
+	return append([]string(nil), made.dirs...)
+}
+
+// destroyProblems returns, and forgets, what the Destroys so far did wrong.
+func destroyProblems() string {
+	made.Lock()
+	defer made.Unlock()
+	s := strings.Join(made.problems, "; ")
+	made.problems = nil
+	return s
+}
+
+// learnerNewCgroup is the cgroups stage built on your code: Create at
+// <root>/unboxed/<id>, then SetMemory, SetPids and SetCPU for the limits
+// that are not zero.
+func learnerNewCgroup(id string, limits container.Limits) (_ container.Cgroup, err error) {
+	version, roots, err := cgroupRoots()
+	if err != nil {
+		return nil, err
+	}
+	want := map[string]string{}
+	for c, root := range roots {
+		want[c] = filepath.Join(root, parentName, id)
+	}
+	if version == "v2" {
+		want = map[string]string{"": filepath.Join(roots[""], parentName, id)}
+	}
+	recordDirs(want)
+	cg, err := guard(func() (*cgroups.Cgroup, error) { return cgroups.Create(version, roots, parentName+"/"+id) })
+	if err != nil {
+		sweep(want)
+		return nil, fmt.Errorf("your Create: %w", err)
+	}
+	if cg == nil || cg.Version != version || fmt.Sprint(cg.Dirs) != fmt.Sprint(want) {
+		sweep(want)
+		return nil, fmt.Errorf("your Create(%q, %v, %q) returned %+v, want Version %q and Dirs %v", version, roots, parentName+"/"+id, cg, version, want)
+	}
+	a := &adapter{cg: cg, want: want}
+	set := func(what string, f func() error) error {
+		if _, err := guard(func() (struct{}, error) { return struct{}{}, f() }); err != nil {
+			return errors.Join(fmt.Errorf("your %s: %w", what, err), a.Destroy())
+		}
+		return nil
+	}
+	if limits.Memory != 0 {
+		if err := set("SetMemory", func() error { return cg.SetMemory(limits.Memory) }); err != nil {
+			return nil, err
+		}
+	}
+	if limits.Pids != 0 {
+		if err := set("SetPids", func() error { return cg.SetPids(limits.Pids) }); err != nil {
+			return nil, err
+		}
+	}
+	if limits.CPUs != 0 {
+		if err := set("SetCPU", func() error { return cg.SetCPU(limits.CPUs) }); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// guard runs f, your code, and turns a panic (a TODO stub) into an error,
+// so that the runtime cleans up as for any other error.
+func guard[T any](f func() (T, error)) (v T, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("your code panicked: %v", p)
+		}
+	}()
+	return f()
+}
+
+// adapter is your *cgroups.Cgroup as the runtime's container.Cgroup.
+type adapter struct {
+	cg   *cgroups.Cgroup
+	want map[string]string
+	done bool
+}
+
+func (a *adapter) SetMemory(bytes int64) error { return a.cg.SetMemory(bytes) }
+func (a *adapter) SetPids(max int64) error     { return a.cg.SetPids(max) }
+func (a *adapter) SetCPU(cpus float64) error   { return a.cg.SetCPU(cpus) }
+
+func (a *adapter) Add(pid int) error {
+	_, err := guard(func() (struct{}, error) { return struct{}{}, a.cg.Add(pid) })
+	if err != nil {
+		return fmt.Errorf("your Add: %w", err)
+	}
+	return nil
+}
+
+func (a *adapter) Path() string {
+	if d, ok := a.want["memory"]; ok {
+		return d
+	}
+	for _, d := range a.want {
+		return d
+	}
+	return ""
+}
+
+// Destroy runs your Destroy, notes what it left behind, and then removes
+// whatever is still there, so that the host stays clean either way.
+func (a *adapter) Destroy() error {
+	if a.done {
+		return nil
+	}
+	a.done = true
+	_, err := guard(func() (struct{}, error) { return struct{}{}, a.cg.Destroy() })
+	if err != nil {
+		recordProblem("your Destroy returned an error: %v", err)
+	}
+	for _, dir := range a.want {
+		if _, statErr := os.Stat(dir); statErr == nil {
+			recordProblem("%s is still there after your Destroy", dir)
+		}
+	}
+	sweep(a.want)
+	return err
+}
+
+// Stats reads the cgroup's counters (the same files the library reads).
+func (a *adapter) Stats() (container.Stats, error) {
+	s := container.Stats{Version: a.cg.Version}
+	mem, pids, cpu := a.want["memory"], a.want["pids"], a.want["cpu"]
+	if a.cg.Version == "v2" {
+		mem, pids, cpu = a.want[""], a.want[""], a.want[""]
+		s.MemoryPeak = readInt(mem, "memory.peak")
+		s.MemoryLimit = readInt(mem, "memory.max")
+		s.OOMKills = readKey(mem, "memory.events", "oom_kill")
+		s.ThrottledTime = time.Duration(readKey(cpu, "cpu.stat", "throttled_usec")) * time.Microsecond
+	} else {
+		s.MemoryPeak = readInt(mem, "memory.max_usage_in_bytes")
+		s.MemoryLimit = readInt(mem, "memory.limit_in_bytes")
+		s.OOMKills = readKey(mem, "memory.oom_control", "oom_kill")
+		s.ThrottledTime = time.Duration(readKey(cpu, "cpu.stat", "throttled_time"))
+	}
+	s.PidsPeak = readInt(pids, "pids.peak")
+	s.PidsMax = readInt(pids, "pids.max")
+	s.ForkFailures = readKey(pids, "pids.events", "max")
+	s.ThrottledPeriods = readKey(cpu, "cpu.stat", "nr_throttled")
+	if s.MemoryLimit >= 1<<62 { // v1's "no limit"
+		s.MemoryLimit = 0
+	}
+	return s, nil
+}
+
+// readInt reads a file of one number; missing, "max" or junk read as 0.
+func readInt(dir, file string) int64 {
+	if dir == "" {
+		return 0
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, file))
+	n, _ := strconv.ParseInt(strings.TrimSpace(string(data)), 10, 64)
+	return n
+}
+
+// readKey reads the number after key in a file of "key value" lines.
+func readKey(dir, file, key string) int64 {
+	if dir == "" {
+		return 0
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, file))
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, key+" "); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
+// sweep removes the cgroup directories in dirs that are still there
+// (killing what is in them), and their unboxed parents once empty. It is
+// the tests' safety net, not the lesson's answer: it runs after your
+// Destroy, and at the end of every test that makes cgroups.
+func sweep(dirs map[string]string) {
+	for _, dir := range dirs {
+		for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			data, err := os.ReadFile(filepath.Join(dir, "cgroup.procs"))
+			if err != nil || len(strings.Fields(string(data))) == 0 {
+				break
+			}
+			for _, f := range strings.Fields(string(data)) {
+				if pid, err := strconv.Atoi(f); err == nil {
+					_ = unix.Kill(pid, unix.SIGKILL)
+				}
+			}
+		}
+		for deadline := time.Now().Add(time.Second); ; time.Sleep(10 * time.Millisecond) {
+			err := unix.Rmdir(dir)
+			if err == nil || errors.Is(err, unix.ENOENT) || !errors.Is(err, unix.EBUSY) || time.Now().After(deadline) {
+				break
+			}
+		}
+		removeEmptyParent(filepath.Dir(dir))
+	}
+}
+
+// removeEmptyParent removes the unboxed parent when no container's cgroup
+// is left in it; while another one is, the kernel refuses (EBUSY).
+func removeEmptyParent(parent string) {
+	if filepath.Base(parent) != parentName || hasSubdirs(parent) {
+		return
+	}
+	_ = unix.Rmdir(parent)
+}
+
+func hasSubdirs(dir string) bool {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.IsDir() {
+			return true
+		}
+	}
+	return false
+}
+
+// needCgroups skips the test, with the reason, when this process cannot
+// make cgroups with the controllers named, and sweeps every cgroup made
+// through learnerNewCgroup when the test ends, whatever happened.
+func needCgroups(l *lessontest.T, controllers ...string) {
+	l.Helper()
+	l.NeedPrivileges()
+	if lessontest.Privileges() != "root" {
+		l.Skip("cgroup limits need real root, not root of a user namespace: go test -exec sudo ./lessons/05")
+	}
+	version, roots, err := cgroupRoots()
+	if err != nil {
+		l.Skipf("cannot make cgroups here: %v", err)
+	}
+	for _, c := range controllers {
+		if version == "v1" && roots[c] == "" {
+			l.Skipf("the %s controller is not mounted here: mount it (sudo mkdir -p /sys/fs/cgroup/%s && sudo mount -t cgroup -o %s cgroup /sys/fs/cgroup/%s), see go run ./lessons doctor", c, c, c, c)
+		}
+		if version == "v2" {
+			data, _ := os.ReadFile(filepath.Join(roots[""], "cgroup.controllers"))
+			if !slices.Contains(strings.Fields(string(data)), c) {
+				l.Skipf("the %s controller is not available in %s/cgroup.controllers (bound to v1, or disabled at boot?), see go run ./lessons doctor", c, roots[""])
+			}
+		}
+	}
+	l.Cleanup(func() {
+		dirs := map[string]string{}
+		for i, d := range madeDirs() {
+			dirs[strconv.Itoa(i)] = d
+		}
+		sweep(dirs)
+	})
+}
+
+// unboxedCgroups lists the unboxed parent directories this process's
+// containers use, and the cgroups in them.
+func unboxedCgroups() []string {
+	_, roots, err := cgroupRoots()
+	if err != nil {
+		return nil
+	}
+	var list []string
+	seen := map[string]bool{}
+	for _, root := range roots {
+		parent := filepath.Join(root, parentName)
+		if seen[parent] {
+			continue
+		}
+		seen[parent] = true
+		entries, err := os.ReadDir(parent)
+		if err != nil {
+			continue
+		}
+		list = append(list, parent)
+		for _, e := range entries {
+			if e.IsDir() {
+				list = append(list, filepath.Join(parent, e.Name()))
+			}
+		}
+	}
+	sort.Strings(list)
+	return list
+}
