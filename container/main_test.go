@@ -18,9 +18,6 @@ func TestMain(m *testing.M) {
 	Register(childEcho, func() {
 		fmt.Printf("child %s args=%s\n", os.Args[0], strings.Join(os.Args[1:], ","))
 	})
-	// Installed here so that the re-executed init has it too (Use in a
-	// test function changes only the parent).
-	Use(Stages{MountOverlay: testOverlayStage})
 	Init()
 	code := m.Run()
 	if sharedRootfs != "" {
