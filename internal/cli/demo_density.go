@@ -154,7 +154,11 @@ func reportDensity(boxes []box, started int, usedBefore int64, rootfs string) {
 	per := func(v int64) int64 { return v / int64(started) }
 	fmt.Printf("memory: the host's used memory (as free(1) counts it) grew by %s: %s per container\n", mib(added), mib(per(added)))
 	fmt.Printf("        each container's own process (PSS): %s; charged to its cgroup: %s\n", mib(per(pss)), mib(per(charged)))
-	fmt.Printf("        beyond its own process, a container costs the host about %s\n", mib(per(added-pss)))
+	if added <= pss {
+		fmt.Println("        (the host's own comings and goings outweighed the containers: try a larger --count)")
+	} else {
+		fmt.Printf("        beyond its own process, a container costs the host about %s\n", mib(per(added-pss)))
+	}
 	fmt.Printf("disk:   the shared rootfs once: %s; the containers' upper directories: %s in all\n", mib(diskUsage(rootfs)), mib(disk))
 	fmt.Printf("VMs:    %d VMs would need about %.1f GB of disk for their guest systems alone (lesson 01: ~700 MB each),\n", started, float64(started)*vmGuestDisk/1e9)
 	fmt.Println("        and each its own share of memory for a whole guest kernel")

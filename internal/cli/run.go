@@ -68,8 +68,11 @@ func Run(prog string, args []string) int {
 	}
 	if opts.limits != (container.Limits{}) && os.Geteuid() == 0 {
 		// What a killed runtime left: its cgroups, and any container that
-		// outlived it (removed once they are a few seconds old).
-		_, _ = container.CleanStaleCgroups()
+		// outlived it. The sweep touches only cgroups no runtime holds, so
+		// it runs beside this container rather than before it.
+		swept := make(chan struct{})
+		go func() { _, _ = container.CleanStaleCgroups(); close(swept) }()
+		defer func() { <-swept }()
 	}
 	if opts.noPivot {
 		fmt.Fprintln(os.Stderr, "unboxed run: warning: --no-pivot uses chroot(2), which a root process in the container can escape (lesson 02)")
