@@ -7,13 +7,28 @@
 //  1. Start re-executes this binary (/proc/self/exe) as the child
 //     "unboxed-init", with clone flags for the namespaces in Config (see
 //     Register, Init and Command: Go cannot unshare its own threads safely).
-//  2. The parent sends the child a spec over a pipe; the child sets the
-//     container up inside its new namespaces.
-//  3. The child becomes the command with execve(2), or, with Config.Init,
+//     The child starts its Go runtime and waits for its spec.
+//  2. Meanwhile the parent makes the container's state directory (the
+//     overlay's upper and work directories) and its cgroup (NewCgroup),
+//     puts the waiting child in the cgroup, and sends the spec over a pipe.
+//  3. Inside its new namespaces the child sets the container up, one stage
+//     after another: MakePrivate, SetHostname, MountOverlay over the rootfs
+//     and layers, volumes, PivotRoot (or Chroot), MountStandard (which
+//     calls MountProc), a read-only root on request.
+//  4. The child becomes the command with execve(2), or, with Config.Init,
 //     stays as PID 1 and runs the command through the process stage
 //     (RunProcess), reaping orphans and passing signals on.
-//  4. Wait reports the command's exit status the way Docker does
-//     (ExitStatus: the command's code, 128+N for signal N, 125, 126, 127).
+//  5. Wait reports the command's exit status the way Docker does
+//     (ExitStatus: the command's code, 128+N for signal N, 125, 126, 127),
+//     reads the cgroup's Stats, and removes the cgroup and the state. The
+//     overlay and every other mount lived in the container's own mount
+//     namespace and went with it.
+//
+// Root filesystems come from BuildRootfs (host programs and the libraries
+// they need) or BuildBusyboxRootfs; DefaultRootfs builds one once into the
+// user's cache. Changes reads what a container wrote, as docker diff does.
+// In a user namespace (rootless) the init mounts /proc, /sys and a /dev of
+// bind-mounted host devices before the root moves, as the kernel requires.
 //
 // Each step is a stage with one home in this package, and each lesson asks
 // the learner to write one stage's core function with the same signature.

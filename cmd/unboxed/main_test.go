@@ -1,11 +1,14 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -44,4 +47,52 @@ func TestVerbs(t *testing.T) {
 	got, _ := cmd.CombinedOutput()
 	assert.Equal(t, 3, cmd.ProcessState.ExitCode())
 	assert.Equal(t, "rt", strings.TrimSpace(string(got)))
+}
+
+func mountTable(t *testing.T) string {
+	data, err := os.ReadFile("/proc/self/mountinfo")
+	require.NoError(t, err)
+	return string(data)
+}
+
+// sleepers counts the demo's idle containers still running on the host.
+func sleepers(t *testing.T) int {
+	out, _ := exec.Command("pgrep", "-fc", "^/bin/sleep 3600$").Output()
+	n := 0
+	_, _ = fmt.Sscan(strings.TrimSpace(string(out)), &n)
+	return n
+}
+
+func TestDemoDensityCleansUp(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("the demo needs root: go test -exec sudo ./cmd/unboxed")
+	}
+	bin := build(t)
+	before, idle := mountTable(t), sleepers(t)
+	out, err := exec.Command(bin, "demo", "density", "--count", "5").CombinedOutput()
+	require.NoError(t, err, string(out))
+	assert.Contains(t, string(out), "started 5 of 5 idle containers")
+	assert.Contains(t, string(out), "5 VMs would need about 3.7 GB of disk")
+	assert.Contains(t, string(out), "the mount table is as before")
+
+	// Ctrl-C while a hundred start: every one is stopped and removed.
+	cmd := exec.Command(bin, "demo", "density", "--count", "100")
+	var buf strings.Builder
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	require.NoError(t, cmd.Start())
+	time.Sleep(50 * time.Millisecond)
+	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+	require.NoError(t, cmd.Wait(), buf.String())
+	assert.Contains(t, buf.String(), "interrupted: stopping every container")
+	assert.Equal(t, idle, sleepers(t), "no container left running")
+	assert.Equal(t, before, mountTable(t))
+}
+
+func TestDemoBadInput(t *testing.T) {
+	bin := build(t)
+	for _, args := range [][]string{{"demo"}, {"demo", "speed"}, {"demo", "startup", "-n", "0"}, {"demo", "density", "--count", "x"}} {
+		out, err := exec.Command(bin, args...).CombinedOutput()
+		assert.Error(t, err)
+		assert.Contains(t, string(out), "usage: unboxed demo startup [-n N] | demo density [--count N]")
+	}
 }
