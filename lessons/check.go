@@ -14,22 +14,9 @@ func init() {
 }
 
 func checkVerb(args []string) int {
-	if len(args) != 1 {
-		return usageError("check", "want one lesson number, got %d arguments", len(args))
-	}
-	root, err := workshop.FindRoot(".")
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "unboxed check: %v\n", err)
-		return 2
-	}
-	known, err := workshop.LessonNumbers(root)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "unboxed check: %v\n", err)
-		return 2
-	}
-	n, err := workshop.ParseLesson(args[0], known)
-	if err != nil {
-		return usageError("check", "%v", err)
+	root, n, code, ok := oneLesson("check", args)
+	if !ok {
+		return code
 	}
 	notes := lessonNotes(n)
 	fmt.Printf("lesson %02d: %s — running go test %s\n\n", n, strings.TrimPrefix(notes.Title, fmt.Sprintf("Lesson %02d: ", n)), workshop.Package(n))

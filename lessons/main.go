@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/unboxed-go/unboxed/container"
+	"github.com/unboxed-go/unboxed/lessons/internal/workshop"
 )
 
 // A verb is one subcommand: it gets the arguments after its name and
@@ -67,4 +68,35 @@ func printHelp() {
 func usageError(verbName, format string, args ...any) int {
 	fmt.Fprintf(os.Stderr, "unboxed %s: %s (usage: go run ./lessons %s)\n", verbName, fmt.Sprintf(format, args...), verbs[verbName].usage)
 	return 2
+}
+
+// checkout finds the workshop's checkout and its lessons for a verb, or
+// prints why not (the verb's exit status is then 2).
+func checkout(verbName string) (root string, lessons []int, ok bool) {
+	root, err := workshop.FindRoot(".")
+	if err == nil {
+		lessons, err = workshop.LessonNumbers(root)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "unboxed %s: %v\n", verbName, err)
+		return "", nil, false
+	}
+	return root, lessons, true
+}
+
+// oneLesson reads the one lesson number a verb takes, in the checkout;
+// code is the exit status when ok is false.
+func oneLesson(verbName string, args []string) (root string, n int, code int, ok bool) {
+	if len(args) != 1 {
+		return "", 0, usageError(verbName, "want one lesson number, got %d arguments", len(args)), false
+	}
+	root, known, ok := checkout(verbName)
+	if !ok {
+		return "", 0, 2, false
+	}
+	n, err := workshop.ParseLesson(args[0], known)
+	if err != nil {
+		return "", 0, usageError(verbName, "%v", err), false
+	}
+	return root, n, 0, true
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -25,14 +24,8 @@ func mapVerb(args []string) int {
 	if len(args) != 0 {
 		return usageError("map", "unexpected argument %q", args[0])
 	}
-	root, err := workshop.FindRoot(".")
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "unboxed: %v\n", err)
-		return 2
-	}
-	lessons, err := workshop.LessonNumbers(root)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "unboxed: %v\n", err)
+	root, lessons, ok := checkout("map")
+	if !ok {
 		return 2
 	}
 	status := lessonStatus(root, lessons)

@@ -15,18 +15,9 @@ func init() {
 }
 
 func resetVerb(args []string) int {
-	if len(args) != 1 {
-		return usageError("reset", "want one lesson number, got %d arguments", len(args))
-	}
-	root, err := workshop.FindRoot(".")
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "unboxed reset: %v\n", err)
-		return 2
-	}
-	known, _ := workshop.LessonNumbers(root)
-	n, err := workshop.ParseLesson(args[0], known)
-	if err != nil {
-		return usageError("reset", "%v", err)
+	root, n, code, ok := oneLesson("reset", args)
+	if !ok {
+		return code
 	}
 	if exec.Command("git", "-C", root, "rev-parse", "--verify", "-q", "HEAD").Run() != nil {
 		fmt.Fprintf(os.Stderr, "unboxed reset: %s is not a git checkout with a commit, so there is no original to restore: clone the workshop with git clone\n", root)

@@ -24,14 +24,8 @@ type lessonCheck struct {
 }
 
 func verifyVerb(args []string) int {
-	root, err := workshop.FindRoot(".")
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "unboxed verify: %v\n", err)
-		return 2
-	}
-	known, err := workshop.LessonNumbers(root)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "unboxed verify: %v\n", err)
+	root, known, ok := checkout("verify")
+	if !ok {
 		return 2
 	}
 	lessons := known
