@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"sync"
 	"syscall"
 )
 
@@ -177,19 +176,14 @@ func (c *Container) release() {
 	if c.signal != nil {
 		signal.Stop(c.signal)
 	}
-	// The two take a few hundred microseconds each and do not depend on
-	// each other: do them at once.
-	var wg sync.WaitGroup
 	if c.cgroup != nil {
-		wg.Add(1)
-		go func(cg Cgroup) { defer wg.Done(); _ = cg.Destroy() }(c.cgroup)
+		_ = c.cgroup.Destroy()
 		c.cgroup = nil
 	}
 	if c.state != nil {
 		_ = c.state.remove()
 		c.state = nil
 	}
-	wg.Wait()
 }
 
 // Stats is what the container's cgroup measured, once Wait has returned;
@@ -242,12 +236,23 @@ func (c *Container) Signal(sig os.Signal) error { return c.cmd.Process.Signal(si
 func (c *Container) Wait() (int, error) {
 	err := c.cmd.Wait()
 	close(c.done)
+	// The overlay went with the container's mount namespace: its
+	// directories can go now, while the cgroup is read and removed.
+	removed := make(chan struct{})
+	go func(s *state) {
+		if s != nil {
+			_ = s.remove()
+		}
+		close(removed)
+	}(c.state)
+	c.state = nil
 	if c.cgroup != nil {
 		if st, err := c.cgroup.Stats(); err == nil {
 			c.stats = &st
 		}
 	}
 	c.release()
+	<-removed
 	code := ExitStatus(c.cmd.ProcessState)
 	var exitErr *exec.ExitError
 	switch {

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // DefaultStateDir is where containers keep their per-container state (the
@@ -82,11 +84,36 @@ func newID() string {
 
 // remove deletes the container's state, but not a kept upper directory.
 func (s *state) remove() error {
+	if s.removeKnown() == nil {
+		return nil
+	}
 	errs := []error{removeTree(s.dir)}
 	if s.keepUpper {
 		errs = append(errs, removeTree(s.work))
 	}
 	return errors.Join(errs...)
+}
+
+// removeKnown removes the directories a container that wrote nothing
+// leaves, deepest first, without reading any of them: the directories
+// overlayfs makes in the work directory (work, and incompat/volatile for a
+// volatile mount), then ours. It stops at the first that is not empty or
+// not there; remove then falls back to removing whole trees.
+func (s *state) removeKnown() error {
+	dirs := []string{
+		filepath.Join(s.work, "work"), filepath.Join(s.work, "incompat", "volatile"),
+		filepath.Join(s.work, "incompat"), s.work, s.merged,
+	}
+	if !s.keepUpper {
+		dirs = append(dirs, s.upper)
+	}
+	for _, d := range dirs {
+		if err := unix.Rmdir(d); err != nil && err != unix.ENOENT {
+			return err
+		}
+	}
+	return unix.Rmdir(s.dir) // with a kept upper, upper and work were elsewhere
+
 }
 
 // removeStale removes the state of containers whose runtime is gone (it
