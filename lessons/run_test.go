@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/unboxed-go/unboxed/container"
 )
 
 func needRoot(t *testing.T) {
@@ -183,8 +184,8 @@ func TestRunOverlayKeepLayerVolume(t *testing.T) {
 	assert.Equal(t, "absent\n", out)
 
 	assert.Equal(t, before, mountTable(t))
-	entries, _ := os.ReadDir("/run/unboxed")
-	assert.Empty(t, entries, "state left in /run/unboxed")
+	entries, _ := os.ReadDir(container.DefaultStateDir())
+	assert.Empty(t, entries, "state left in %s", container.DefaultStateDir())
 }
 
 func TestDiffBadInput(t *testing.T) {
