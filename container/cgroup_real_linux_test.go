@@ -118,14 +118,22 @@ func readFile(t *testing.T, dir, file string) string {
 func startInCgroup(t *testing.T, cg Cgroup, args ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command("/bin/sh", append([]string{"-c", `read x; exec "$@"`, "sh"}, args...)...)
+	startJoined(t, cg, cmd)
+	return cmd
+}
+
+// startJoined starts cmd, which waits for a line on stdin before it does
+// anything, moves it into cg, then lets it go: so it is inside the limits
+// before its first fork or allocation. The process is killed at cleanup.
+func startJoined(t *testing.T, cg Cgroup, cmd *exec.Cmd) {
+	t.Helper()
 	stdin, err := cmd.StdinPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	require.NoError(t, cg.Add(cmd.Process.Pid))
+	require.NoError(t, cg.Add(cmd.Process.Pid), "the process joins before it runs")
 	_, err = io.WriteString(stdin, "go\n")
 	require.NoError(t, err)
-	return cmd
 }
 
 func TestCgroupRealFiles(t *testing.T) {
@@ -202,13 +210,7 @@ func TestCgroupForkBomb(t *testing.T) {
 	cmd := exec.Command("/bin/sh", "-c", `read x; for i in $(seq 100); do sleep 30 & done; wait`)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
-	stdin, err := cmd.StdinPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	require.NoError(t, cg.Add(cmd.Process.Pid), "the shell joins before it forks")
-	_, err = io.WriteString(stdin, "go\n")
-	require.NoError(t, err)
+	startJoined(t, cg, cmd)
 
 	pidsDir := controllerDir(cg, "pids")
 	var most int64
@@ -238,13 +240,7 @@ func TestCgroupMemoryHog(t *testing.T) {
 	cmd := Command(childHog)
 	var stdout strings.Builder
 	cmd.Stdout = &stdout
-	stdin, err := cmd.StdinPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	require.NoError(t, cg.Add(cmd.Process.Pid))
-	_, err = io.WriteString(stdin, "go\n")
-	require.NoError(t, err)
+	startJoined(t, cg, cmd)
 	_ = cmd.Wait()
 	code := ExitStatus(cmd.ProcessState)
 	s, err := cg.Stats()
@@ -260,13 +256,7 @@ func TestCgroupMemoryHog(t *testing.T) {
 func TestCgroupCPUThrottle(t *testing.T) {
 	cg := realCgroup(t, Limits{CPUs: 0.2}, "spin")
 	cmd := Command(childSpin)
-	stdin, err := cmd.StdinPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	require.NoError(t, cg.Add(cmd.Process.Pid))
-	_, err = io.WriteString(stdin, "go\n")
-	require.NoError(t, err)
+	startJoined(t, cg, cmd)
 	require.NoError(t, cmd.Wait())
 	s, err := cg.Stats()
 	require.NoError(t, err)
