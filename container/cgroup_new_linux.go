@@ -35,6 +35,14 @@ var limitControllers = []string{"memory", "pids", "cpu"}
 // that wraps ErrNoCgroupAccess. On any error, nothing NewCgroup made is
 // left behind.
 func NewCgroup(id string, limits Limits) (Cgroup, error) {
+	return newHostCgroup(id, limits, false)
+}
+
+// newHostCgroup is NewCgroup. With pidsLater it makes the pids cgroup
+// that limits.Pids needs but leaves its pids.max at "max": Start then
+// hands the file to the init, which writes the limit itself just before
+// it runs the command (see pidsLimitFd).
+func newHostCgroup(id string, limits Limits, pidsLater bool) (Cgroup, error) {
 	if err := validCgroupID(id); err != nil {
 		return nil, err
 	}
@@ -49,12 +57,12 @@ func NewCgroup(id string, limits Limits) (Cgroup, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create cgroup %s: %w", id, err)
 	}
-	return newCgroupAt(l, own, id, limits)
+	return newCgroupAt(l, own, id, limits, pidsLater)
 }
 
 // newCgroupAt is NewCgroup for the given layout and own cgroups (as
 // parseProcCgroup reads them), so tests can point it at a fake cgroupfs.
-func newCgroupAt(l Layout, own map[string]string, id string, limits Limits) (Cgroup, error) {
+func newCgroupAt(l Layout, own map[string]string, id string, limits Limits, pidsLater bool) (Cgroup, error) {
 	if err := validCgroupID(id); err != nil {
 		return nil, err
 	}
@@ -73,7 +81,11 @@ func newCgroupAt(l Layout, own map[string]string, id string, limits Limits) (Cgr
 	if err != nil {
 		return nil, err
 	}
-	if err := applyLimits(cg, limits); err != nil {
+	apply := limits
+	if pidsLater {
+		apply.Pids = 0
+	}
+	if err := applyLimits(cg, apply); err != nil {
 		return nil, errors.Join(err, cg.Destroy())
 	}
 	return cg, nil

@@ -19,7 +19,8 @@ import (
 // cgroupV1 is a container's cgroup on a v1 or hybrid host.
 type cgroupV1 struct {
 	cgroupDirs
-	dir map[string]string // controller -> its directory for this container
+	dir    map[string]string // controller -> its directory for this container
+	layout Layout            // where the hierarchies are mounted
 }
 
 // v1Unlimited is what v1 memory files show for "no limit" (PAGE_COUNTER_MAX
@@ -27,7 +28,7 @@ type cgroupV1 struct {
 const v1Unlimited = 1 << 62
 
 func newCgroupV1(l Layout, own map[string]string, id string, limits Limits) (*cgroupV1, error) {
-	cg := &cgroupV1{dir: map[string]string{}}
+	cg := &cgroupV1{dir: map[string]string{}, layout: l}
 	for _, c := range limitControllers {
 		// Each hierarchy costs a mkdir, a join and an rmdir per container:
 		// use only those a limit needs.

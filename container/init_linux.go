@@ -24,6 +24,9 @@ func init() { Register(initName, containerInit) }
 const (
 	specFd   = 3
 	reportFd = 4
+	// pidsLimitFd is the container cgroup's pids.max, open for writing,
+	// when the spec has a pids limit for the init to write (pids_linux.go).
+	pidsLimitFd = 5
 )
 
 // containerInit runs inside the new namespaces: it reads the spec, sets the
@@ -33,6 +36,7 @@ func containerInit() {
 	// Nothing the command starts may inherit the runtime's pipes.
 	unix.CloseOnExec(specFd)
 	unix.CloseOnExec(reportFd)
+	unix.CloseOnExec(pidsLimitFd) // EBADF when there is none: harmless
 	report := os.NewFile(reportFd, "init-report")
 
 	var s spec
@@ -52,8 +56,18 @@ func containerInit() {
 	}
 	path := lookPath(report, s)
 	if s.Init {
+		if s.Pids != "" {
+			if err := limitPidsBeforeSupervising(s.Pids); err != nil {
+				fail(report, ExitRuntimeError, "set pids limit", "pids.max", err)
+			}
+		}
 		report.Close() // the command is about to run: Start may return
 		os.Exit(supervise(s))
+	}
+	if s.Pids != "" {
+		if err := limitPids(s.Pids); err != nil {
+			fail(report, ExitRuntimeError, "set pids limit", "pids.max", err)
+		}
 	}
 	err := unix.Exec(path, s.Args, s.Env)
 	fail(report, StartFailureCode(err), "exec", path, err)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"strconv"
 	"syscall"
 )
 
@@ -17,10 +18,16 @@ type Container struct {
 	cmd    *exec.Cmd
 	state  *state // nil without an overlay
 	cgroup Cgroup // nil without limits
-	stats  *Stats // read after the container ended
-	ctx    context.Context
-	done   chan struct{}
-	signal chan os.Signal // nil unless Config.ForwardSignals
+	inside bool   // the init was born in the cgroup: no Add
+	// pidsMax is the cgroup's pids.max, open for the init to write the
+	// pids limit through (pidsLimitFd) until the init has started; nil
+	// when there is none to write. pidsLater says there was.
+	pidsMax   *os.File
+	pidsLater bool
+	stats     *Stats // read after the container ended
+	ctx       context.Context
+	done      chan struct{}
+	signal    chan os.Signal // nil unless Config.ForwardSignals
 }
 
 // Run starts a container, waits for it and returns its exit status: the
@@ -55,24 +62,26 @@ func Start(ctx context.Context, cfg Config) (_ *Container, err error) {
 	if c.cmd, err = initCommand(cfg); err != nil {
 		return nil, err
 	}
-	// Start the init first: it spends a millisecond or so starting the Go
-	// runtime and then waits for the spec, which is time enough for the
-	// state directory and the cgroup made here.
+	id := newID()
+	// The cgroup comes first, so that the init can be born in it (see
+	// cgroup_inside_linux.go): a millisecond or more cheaper than moving it
+	// in afterwards.
+	if cfg.Limits != (Limits{}) {
+		if c.cgroup, c.pidsMax, err = containerCgroup(id, cfg.Limits); err != nil {
+			return nil, asError(err, "cgroup")
+		}
+	}
+	// The init spends a millisecond or so starting the Go runtime and then
+	// waits for the spec: time enough for the state directory made here.
 	specW, reportR, err := c.startInit(cfg)
 	if err != nil {
 		return nil, err
 	}
 	defer specW.Close()
 	defer reportR.Close()
-	id := newID()
 	if cfg.Overlay {
 		if c.state, err = newState(stateDir(cfg), cfg.KeepUpper, id); err != nil {
 			return nil, c.abort(asError(err, "state"))
-		}
-	}
-	if cfg.Limits != (Limits{}) {
-		if c.cgroup, err = steps().NewCgroup(id, cfg.Limits); err != nil {
-			return nil, c.abort(asError(err, "cgroup"))
 		}
 	}
 	if err = c.handshake(cfg, specW, reportR); err != nil {
@@ -104,7 +113,8 @@ func initCommand(cfg Config) (*exec.Cmd, error) {
 // close-on-exec, so EOF on it means the command's execve succeeded, and
 // anything written on it is a failure. The child waits for the spec before
 // it does anything, so whatever the parent must do to it from outside
-// (place it in a cgroup) happens first.
+// (place it in a cgroup, when it could not be born there) happens first.
+// With a pids limit to write, fd 5 is the cgroup's pids.max.
 func (c *Container) startInit(cfg Config) (specW, reportR *os.File, err error) {
 	specR, specW, err := os.Pipe()
 	if err != nil {
@@ -117,15 +127,23 @@ func (c *Container) startInit(cfg Config) (specW, reportR *os.File, err error) {
 		return nil, nil, &Error{Code: ExitRuntimeError, Op: "pipe", Err: err}
 	}
 	c.cmd.ExtraFiles = []*os.File{specR, reportW}
+	if c.pidsMax != nil {
+		c.cmd.ExtraFiles = append(c.cmd.ExtraFiles, c.pidsMax)
+		c.pidsLater = true
+	}
 	// Catch the signals before the container exists, so that none that
 	// arrives while it starts kills the runtime instead.
 	if cfg.ForwardSignals {
 		c.signal = make(chan os.Signal, 4)
 		signal.Notify(c.signal, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	}
-	err = c.cmd.Start()
+	err = c.start()
 	specR.Close()
 	reportW.Close()
+	if c.pidsMax != nil {
+		c.pidsMax.Close()
+		c.pidsMax = nil
+	}
 	if err != nil {
 		specW.Close()
 		reportR.Close()
@@ -135,15 +153,33 @@ func (c *Container) startInit(cfg Config) (specW, reportR *os.File, err error) {
 	return specW, reportR, nil
 }
 
-// handshake places the waiting init in its cgroup, sends it the spec and
-// reads its report: nil once the command runs.
+// start starts the init: born inside its cgroup when the cgroup can do
+// that, else the usual way, to be placed in the cgroup by handshake.
+func (c *Container) start() error {
+	if cg, ok := c.cgroup.(startsInside); ok {
+		if cg.startInside(c.cmd) == nil {
+			c.inside = true
+			return nil
+		}
+		// Not on this kernel, or not allowed here: the usual way, then.
+		c.cmd = startAgain(c.cmd)
+	}
+	return c.cmd.Start()
+}
+
+// handshake places the waiting init in its cgroup (unless it was born
+// there), sends it the spec and reads its report: nil once the command
+// runs.
 func (c *Container) handshake(cfg Config, specW, reportR *os.File) error {
-	if c.cgroup != nil {
+	if c.cgroup != nil && !c.inside {
 		if err := c.cgroup.Add(c.cmd.Process.Pid); err != nil {
 			return c.abort(asError(err, "join cgroup"))
 		}
 	}
 	sp := newSpec(cfg)
+	if c.pidsLater {
+		sp.Pids = strconv.FormatInt(cfg.Limits.Pids, 10)
+	}
 	if c.state != nil {
 		sp.Lowers = append([]string{cfg.Rootfs}, cfg.Layers...)
 		sp.Upper, sp.Work, sp.Merged = c.state.upper, c.state.work, c.state.merged
@@ -175,6 +211,10 @@ func stateDir(cfg Config) string {
 func (c *Container) release() {
 	if c.signal != nil {
 		signal.Stop(c.signal)
+	}
+	if c.pidsMax != nil {
+		c.pidsMax.Close()
+		c.pidsMax = nil
 	}
 	if c.cgroup != nil {
 		_ = c.cgroup.Destroy()

@@ -22,6 +22,10 @@ type spec struct {
 	// so the overlay need not sync it (mount option volatile, Linux 5.10).
 	Volatile bool
 	Volumes  []Volume
+	// Pids is the pids limit for the init to write to pids.max (open at
+	// pidsLimitFd) just before it runs the command; "" when the runtime
+	// set it already, or there is none.
+	Pids string
 }
 
 func newSpec(cfg Config) spec {

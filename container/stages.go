@@ -57,6 +57,14 @@ func Use(s Stages) {
 	override = s
 }
 
+// libraryStage says whether the stage that isOwn looks at is the
+// library's own: no override for it.
+func libraryStage(isOwn func(Stages) bool) bool {
+	stagesMu.RLock()
+	defer stagesMu.RUnlock()
+	return isOwn(override)
+}
+
 // steps returns the table in force: the overrides, with the library's own
 // steps filled in where there is none.
 func steps() Stages {
