@@ -2,6 +2,7 @@ package container
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -82,7 +83,16 @@ func TestContainerCgroupIsRemoved(t *testing.T) {
 		}
 		_, _ = Run(runCtx, cfg)
 	}
+	// Refused by the init after it was born in the cgroup (pids_linux.go).
+	_, err := Run(context.Background(), Config{Args: []string{"/bin/true"}, Init: true, Namespaces: AllNamespaces,
+		Rootfs: rootfs, Limits: Limits{Pids: 2}})
+	require.Error(t, err)
 	assert.Equal(t, before, listUnboxedCgroups())
+	own, err := os.ReadFile("/proc/self/cgroup")
+	require.NoError(t, err)
+	for tid, text := range threadsCgroups(t) {
+		assert.Equal(t, string(own), text, "thread %s of the runtime went back to its own cgroups", tid)
+	}
 }
 
 func TestLimitsConfigErrors(t *testing.T) {
