@@ -132,14 +132,7 @@ func onSpareThread(f func() (stuck bool, err error)) error {
 
 // threadCgroups reads the calling thread's own cgroups, which on v1 may
 // differ from its process's.
-func threadCgroups() (map[string]string, error) {
-	f, err := os.Open("/proc/thread-self/cgroup")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return parseProcCgroup(f)
-}
+func threadCgroups() (map[string]string, error) { return readProcCgroup("/proc/thread-self/cgroup") }
 
 // startAgain is a fresh copy of cmd, which has been started or tried: an
 // exec.Cmd starts only once.

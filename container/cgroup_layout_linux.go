@@ -46,8 +46,11 @@ func DetectLayout() (Layout, error) {
 }
 
 // ownCgroups reads this process's own cgroups from /proc/self/cgroup.
-func ownCgroups() (map[string]string, error) {
-	f, err := os.Open("/proc/self/cgroup")
+func ownCgroups() (map[string]string, error) { return readProcCgroup("/proc/self/cgroup") }
+
+// readProcCgroup reads a file in the format of /proc/PID/cgroup.
+func readProcCgroup(file string) (map[string]string, error) {
+	f, err := os.Open(file)
 	if err != nil {
 		return nil, err
 	}
