@@ -8,8 +8,11 @@ package container
 // dear for its writers: the first writer after a quiet spell waits for an
 // RCU grace period. On this 2-CPU VM that wait is 7-14 ms, against 0.03 ms
 // for the mkdir of the cgroup, and it was most of a container's start
-// whenever the machine had been idle for a moment; runc pays it too. Each
-// cgroup version has a way around it:
+// whenever the machine had been idle for a moment; runc pays it too. (Since
+// Linux 6.0; older kernels keep the lock in a mode that is slower for every
+// fork and cheap to write. The cgroup2 mount option favordynmods, or the
+// boot option cgroup_favordynmods=1, brings that mode back for the whole
+// host: not a runtime's call.) Each cgroup version has a way around it:
 //
 //   - v2: clone3(2) with CLONE_INTO_CGROUP (Linux 5.7) creates the child in
 //     the cgroup, so nothing moves. os/exec does it with
