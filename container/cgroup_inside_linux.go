@@ -157,7 +157,7 @@ func startAgain(cmd *exec.Cmd) *exec.Cmd {
 // open for writing: the init writes the limit itself, just before it runs
 // the command (see pidsLimitFd).
 func containerCgroup(id string, limits Limits) (Cgroup, *os.File, error) {
-	if !libraryStage(func(s Stages) bool { return s.NewCgroup == nil }) || limits.Pids == 0 {
+	if !libraryCgroups() || limits.Pids == 0 {
 		cg, err := steps().NewCgroup(id, limits)
 		return cg, nil, err
 	}

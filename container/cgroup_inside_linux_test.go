@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,7 +24,7 @@ import (
 func cgroupLine(text, c string) string {
 	for _, line := range strings.Split(text, "\n") {
 		parts := strings.SplitN(line, ":", 3)
-		if len(parts) == 3 && (parts[1] == c || (c != "" && strings.Contains(","+parts[1]+",", ","+c+","))) {
+		if len(parts) == 3 && (parts[1] == c || slices.Contains(strings.Split(parts[1], ","), c)) {
 			return parts[1] + ":" + parts[2]
 		}
 	}

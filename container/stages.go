@@ -57,12 +57,12 @@ func Use(s Stages) {
 	override = s
 }
 
-// libraryStage says whether the stage that isOwn looks at is the
-// library's own: no override for it.
-func libraryStage(isOwn func(Stages) bool) bool {
+// libraryCgroups says whether the NewCgroup stage is the library's own:
+// no lesson put its own in place.
+func libraryCgroups() bool {
 	stagesMu.RLock()
 	defer stagesMu.RUnlock()
-	return isOwn(override)
+	return override.NewCgroup == nil
 }
 
 // steps returns the table in force: the overrides, with the library's own
