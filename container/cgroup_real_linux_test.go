@@ -248,7 +248,12 @@ func TestCgroupMemoryHog(t *testing.T) {
 	t.Logf("exit status %d, OOM kills %d, memory peak %d of %d, child said %q", code, s.OOMKills, s.MemoryPeak, s.MemoryLimit, stdout.String())
 	require.Equal(t, 137, code, "want the hog OOM-killed (128+SIGKILL)")
 	assert.GreaterOrEqual(t, s.OOMKills, int64(1), "the kernel's OOM counter shows the kill")
-	assert.LessOrEqual(t, s.MemoryPeak, int64(32<<20), "memory never went past the limit")
+	// The charge that trips the OOM killer is counted before the kill: on
+	// v2 memory.peak can read one page over memory.max (seen on Linux 6.1:
+	// 33558528 of 33554432). More than a few pages over is a limit that
+	// did not hold.
+	slack := int64(4 * os.Getpagesize())
+	assert.LessOrEqual(t, s.MemoryPeak, int64(32<<20)+slack, "memory never went more than a few pages past the limit")
 }
 
 // TestCgroupCPUThrottle spins for a second under a 0.2 CPU quota: the

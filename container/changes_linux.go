@@ -10,25 +10,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// ChangeKind is what happened to a path, with the letters docker diff
-// uses.
-type ChangeKind byte
-
-// The kinds of change.
-const (
-	Added   ChangeKind = 'A'
-	Changed ChangeKind = 'C'
-	Deleted ChangeKind = 'D'
-)
-
-// Change is one path a container changed, relative to its root ("/etc/x").
-type Change struct {
-	Kind ChangeKind
-	Path string
-}
-
-func (c Change) String() string { return string(c.Kind) + " " + c.Path }
-
 // Changes reads what a container changed from its overlay upper directory,
 // as docker diff reports it: a whiteout (a character device 0/0) is a
 // deleted path; an opaque directory (xattr trusted.overlay.opaque or

@@ -1,6 +1,9 @@
 package container
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // Error is a failure to set up or start a container. Code is the exit code
 // the runtime reports for it (ExitRuntimeError, ExitNotExecutable or
@@ -21,3 +24,13 @@ func (e *Error) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
+
+// ExitStatusOf is the exit status for an error from Start or Run: the
+// *Error's Code, else ExitRuntimeError.
+func ExitStatusOf(err error) int {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ExitRuntimeError
+}

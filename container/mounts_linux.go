@@ -71,7 +71,8 @@ func RemountReadOnly(path string) error {
 		{unix.ST_NOSUID, unix.MS_NOSUID}, {unix.ST_NODEV, unix.MS_NODEV}, {unix.ST_NOEXEC, unix.MS_NOEXEC},
 		{unix.ST_NOATIME, unix.MS_NOATIME}, {unix.ST_NODIRATIME, unix.MS_NODIRATIME}, {unix.ST_RELATIME, unix.MS_RELATIME},
 	} {
-		if st.Flags&f.st != 0 {
+		// Statfs_t.Flags is int32 on 32-bit arm and int64 elsewhere.
+		if int64(st.Flags)&f.st != 0 {
 			flags |= f.ms
 		}
 	}

@@ -349,16 +349,6 @@ func readReport(r io.Reader) *Error {
 	return f.error()
 }
 
-// ExitStatusOf is the exit status for an error from Start or Run: the
-// *Error's Code, else ExitRuntimeError.
-func ExitStatusOf(err error) int {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	return ExitRuntimeError
-}
-
 func sysProcAttr(cloneFlags uintptr, namespaces []Namespace) *syscall.SysProcAttr {
 	attr := &syscall.SysProcAttr{
 		Cloneflags: cloneFlags,

@@ -8,27 +8,12 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 )
 
 // errNotLinux is what every operation says on a system without namespaces.
 var errNotLinux = errors.New("unboxed needs Linux (GOOS=" + runtime.GOOS + "): use the Vagrant VM (vagrant up && vagrant ssh)")
-
-// Namespace is one kind of Linux namespace.
-type Namespace string
-
-// The namespaces a container can get (Linux only).
-const (
-	PID     Namespace = "pid"
-	UTS     Namespace = "uts"
-	Mount   Namespace = "mnt"
-	IPC     Namespace = "ipc"
-	Network Namespace = "net"
-	User    Namespace = "user"
-)
-
-// AllNamespaces are the namespaces a container gets by default.
-var AllNamespaces = []Namespace{UTS, PID, Mount, IPC, Network}
 
 // CloneFlags returns 0: there are no namespaces here.
 func CloneFlags(...Namespace) uintptr { return 0 }
@@ -73,3 +58,25 @@ func (*Container) Signal(os.Signal) error { return errNotLinux }
 
 // Wait says that unboxed needs Linux.
 func (*Container) Wait() (int, error) { return ExitRuntimeError, errNotLinux }
+
+// Stats returns false: no container ran here.
+func (*Container) Stats() (Stats, bool) { return Stats{}, false }
+
+// Usage returns false: no container runs here.
+func (*Container) Usage() (Stats, bool) { return Stats{}, false }
+
+// Upper returns "": no container has an overlay here.
+func (*Container) Upper() string { return "" }
+
+// Changes says that unboxed needs Linux.
+func Changes(string, ...string) ([]Change, error) { return nil, errNotLinux }
+
+// DefaultStateDir is unboxed/state in the user's cache directory; nothing is
+// kept there on this system.
+func DefaultStateDir() string {
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		cache = os.TempDir()
+	}
+	return filepath.Join(cache, "unboxed", "state")
+}

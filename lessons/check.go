@@ -4,13 +4,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/unboxed-go/unboxed/lessons/internal/workshop"
 )
 
 func init() {
-	verbs["check"] = verb{run: checkVerb, usage: "check LESSON", summary: "run a lesson's tests and explain each failure with its notes"}
+	verbs["check"] = verb{run: linuxOnly(runtime.GOOS, "check", checkVerb), usage: "check LESSON", summary: "run a lesson's tests and explain each failure with its notes"}
 }
 
 func checkVerb(args []string) int {

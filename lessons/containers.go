@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 
 	shared "github.com/unboxed-go/unboxed/internal/cli"
 	"github.com/unboxed-go/unboxed/lessons/internal/workshop"
@@ -13,9 +14,9 @@ import (
 // The verbs that run containers live in internal/cli, shared with the
 // runtime binary cmd/unboxed.
 func init() {
-	verbs["run"] = verb{run: func(args []string) int { return shared.Run("go run ./lessons", args) }, usage: shared.RunUsage, summary: shared.RunSummary}
-	verbs["diff"] = verb{run: func(args []string) int { return shared.Diff("go run ./lessons", args) }, usage: shared.DiffUsage, summary: shared.DiffSummary}
-	verbs["demo"] = verb{run: demoVerb, usage: shared.DemoUsage, summary: shared.DemoSummary}
+	verbs["run"] = verb{run: linuxOnly(runtime.GOOS, "run", func(args []string) int { return shared.Run("go run ./lessons", args) }), usage: shared.RunUsage, summary: shared.RunSummary}
+	verbs["diff"] = verb{run: linuxOnly(runtime.GOOS, "diff", func(args []string) int { return shared.Diff("go run ./lessons", args) }), usage: shared.DiffUsage, summary: shared.DiffSummary}
+	verbs["demo"] = verb{run: linuxOnly(runtime.GOOS, "demo", demoVerb), usage: shared.DemoUsage, summary: shared.DemoSummary}
 }
 
 // demoVerb builds the runtime binary and runs the demo in it: the demos

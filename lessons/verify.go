@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -13,7 +14,7 @@ import (
 )
 
 func init() {
-	verbs["verify"] = verb{run: verifyVerb, usage: "verify [LESSON...]", summary: "every solution passes, every stub fails every test, notes and files in order"}
+	verbs["verify"] = verb{run: linuxOnly(runtime.GOOS, "verify", verifyVerb), usage: "verify [LESSON...]", summary: "every solution passes, every stub fails every test, notes and files in order"}
 }
 
 // lessonCheck is what verify found for one lesson: a word per column, and

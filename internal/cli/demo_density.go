@@ -6,10 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -201,22 +199,3 @@ func processPss(pid int) int64 {
 	return 0
 }
 
-// diskUsage adds up the blocks the files under dir take, as du does.
-func diskUsage(dir string) int64 {
-	if dir == "" {
-		return 0
-	}
-	var total int64
-	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
-		}
-		if info, err := d.Info(); err == nil {
-			if st, ok := info.Sys().(*syscall.Stat_t); ok {
-				total += st.Blocks * 512
-			}
-		}
-		return nil
-	})
-	return total
-}

@@ -1,3 +1,5 @@
+//go:build linux
+
 package cgroups_test
 
 // Both versions' files, written into a fake cgroupfs: plain directories

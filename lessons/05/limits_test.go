@@ -1,3 +1,5 @@
+//go:build linux
+
 package cgroups_test
 
 // Real limits on whatever this kernel mounts: the runtime runs containers

@@ -1,3 +1,5 @@
+//go:build linux
+
 package cgroups_test
 
 // The plumbing between your Cgroup and the runtime: the runtime asks its
