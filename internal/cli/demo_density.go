@@ -198,4 +198,3 @@ func processPss(pid int) int64 {
 	}
 	return 0
 }
-
