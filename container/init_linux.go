@@ -46,6 +46,11 @@ func containerInit() {
 	}
 	specFile.Close()
 
+	if s.has(Mount) && s.Rootfs != "" {
+		if err := enterCgroupNamespace(); err != nil {
+			failWith(report, err)
+		}
+	}
 	if err := safely(func() error { return setUp(s) }); err != nil {
 		failWith(report, err)
 	}
@@ -177,6 +182,11 @@ func setUp(s spec) error {
 	}
 	if err := st.MountStandard(); err != nil {
 		return err
+	}
+	if s.has(Mount) && !s.NoPivot {
+		if err := mountCgroupView(); err != nil && !inUserNamespace() {
+			return err // rootless, the view is a nicety: the kernel may refuse a v1 mount there
+		}
 	}
 	if s.ReadOnly {
 		return RemountReadOnly("/")
