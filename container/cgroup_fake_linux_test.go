@@ -8,6 +8,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -234,4 +235,20 @@ func TestCgroupWriteErrorNamesFileAndValue(t *testing.T) {
 	assert.Contains(t, err.Error(), `write "33554432" to `)
 	assert.Contains(t, err.Error(), "memory.max")
 	assert.ErrorIs(t, err, os.ErrNotExist, "the file is never created: the kernel makes it")
+}
+
+// A delegated cgroup whose processes an earlier run moved into its leaf
+// stays the top for the next run: containers never nest leaf/leaf/...
+func TestCgroupDelegatedLeafIsNotNestedAgain(t *testing.T) {
+	delegated := "/sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service/app.slice/run-u1.scope"
+	ours := func(dir string) bool { return strings.HasPrefix(dir, delegated) }
+	assert.Equal(t, delegated, delegatedTop(delegated, ours), "want the delegated cgroup itself")
+	assert.Equal(t, delegated, delegatedTop(delegated+"/leaf", ours), "want the delegated cgroup, not its leaf")
+	dir := delegated
+	for range 20 {
+		dir = delegatedTop(filepath.Join(delegatedTop(dir, ours), delegatedLeaf), ours)
+	}
+	assert.Equal(t, delegated, dir, "want the same top after 20 runs")
+	assert.Equal(t, "/sys/fs/cgroup/x/leaf", delegatedTop("/sys/fs/cgroup/x/leaf", func(string) bool { return false }),
+		"want a leaf whose parent is not ours left as it is")
 }

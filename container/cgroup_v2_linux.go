@@ -77,8 +77,8 @@ func v2Parent(l Layout, own map[string]string) (top string, delegated bool, err 
 		return l.V2, false, nil
 	}
 	if path, ok := own[""]; ok {
-		dir := hierarchyDir(l.V2, l.v2Root, path)
-		if unix.Access(dir, unix.W_OK) == nil && unix.Access(filepath.Join(dir, "cgroup.subtree_control"), unix.W_OK) == nil {
+		dir := delegatedTop(hierarchyDir(l.V2, l.v2Root, path), mayDelegate)
+		if mayDelegate(dir) {
 			return dir, true, nil
 		}
 		return "", false, fmt.Errorf("%w: neither %s nor this process's own cgroup %s is writable: limits need root (sudo), or a delegated cgroup: systemd-run --user --scope -p Delegate=yes -- <command>",
@@ -86,6 +86,24 @@ func v2Parent(l Layout, own map[string]string) (top string, delegated bool, err 
 	}
 	return "", false, fmt.Errorf("%w: %s is not writable: limits need root (sudo), or a delegated cgroup: systemd-run --user --scope -p Delegate=yes -- <command>",
 		ErrNoCgroupAccess, l.V2)
+}
+
+// mayDelegate says whether this process may make child cgroups in dir and
+// hand controllers down to them.
+func mayDelegate(dir string) bool {
+	return unix.Access(dir, unix.W_OK) == nil && unix.Access(filepath.Join(dir, "cgroup.subtree_control"), unix.W_OK) == nil
+}
+
+// delegatedTop is the delegated cgroup that own (this process's cgroup)
+// belongs to: own itself, or its parent when own is the leaf that an
+// earlier run moved the delegated cgroup's processes into (moveToLeaf),
+// so that every container of a session lands beside the others under
+// the same unboxed/ parent instead of one leaf deeper each time.
+func delegatedTop(own string, may func(dir string) bool) string {
+	if filepath.Base(own) == delegatedLeaf && may(filepath.Dir(own)) {
+		return filepath.Dir(own)
+	}
+	return own
 }
 
 // enableControllers writes "+memory +pids +cpu" (those of them that are
