@@ -30,6 +30,14 @@ type cgroupV2 struct {
 
 func newCgroupV2(l Layout, own map[string]string, id string, limits Limits) (*cgroupV2, error) {
 	top, delegated, err := v2Parent(l, own)
+	if errors.Is(err, ErrNoCgroupAccess) && unix.Geteuid() != 0 && l.Version == "v2" {
+		scope, serr := moveToDelegatedScope()
+		if serr != nil {
+			return nil, fmt.Errorf("%w; %v", err, serr)
+		}
+		own[""] = scope
+		top, delegated, err = v2Parent(l, own)
+	}
 	if err != nil {
 		return nil, err
 	}
