@@ -13,7 +13,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -184,8 +186,7 @@ func cgroupDelegation(l cgroupLayout, procSelfCgroup io.Reader) finding {
 	}
 	dir := filepath.Join(l.unified, own)
 	if err := unix.Access(dir, unix.W_OK); err != nil {
-		return finding{statusWarn, name, "own cgroup " + dir + " is not writable: " + err.Error(),
-			cgroupRootFix}
+		return userManagerDelegation(l.unified, os.Getuid(), userBusExists())
 	}
 	return finding{statusOK, name, "own cgroup " + dir + " is writable (delegated)", ""}
 }
@@ -203,4 +204,52 @@ func ownCgroupV2(r io.Reader) (string, error) {
 		return "", err
 	}
 	return "", fmt.Errorf("no cgroup v2 entry (0::/path) in /proc/self/cgroup")
+}
+
+// userBusExists says whether this user's systemd manager listens on
+// $XDG_RUNTIME_DIR/bus (/run/user/UID/bus when the variable is unset).
+func userBusExists() bool {
+	dir := os.Getenv("XDG_RUNTIME_DIR")
+	if dir == "" {
+		dir = fmt.Sprintf("/run/user/%d", os.Getuid())
+	}
+	_, err := os.Stat(filepath.Join(dir, "bus"))
+	return err == nil
+}
+
+// delegateDropIn is the fix when systemd delegates too few controllers to
+// users (systemd before 252 delegates only memory and pids).
+const delegateDropIn = "sudo mkdir -p /etc/systemd/system/user@.service.d && " +
+	"printf '[Service]\\nDelegate=cpu cpuset io memory pids\\n' | sudo tee /etc/systemd/system/user@.service.d/delegate.conf && " +
+	"sudo systemctl daemon-reload\nthen log out and in again"
+
+// userManagerDelegation is the finding for a user whose own cgroup is not
+// writable (a login session's scope): limits work when the user's systemd
+// manager runs (busExists) and user@UID.service under unified has memory,
+// pids and cpu, since the runtime then asks it for a delegated scope.
+func userManagerDelegation(unified string, uid int, busExists bool) finding {
+	const name = "cgroup/delegation"
+	if !busExists {
+		return finding{statusWarn, name, "own cgroup is not writable and no systemd user manager runs for uid " +
+			strconv.Itoa(uid), "log in the usual way (ssh, or machinectl shell USER@) so that user@" + strconv.Itoa(uid) +
+			".service runs, or run limits as root: sudo go run ./lessons ..."}
+	}
+	service := filepath.Join(unified, "user.slice", fmt.Sprintf("user-%d.slice", uid), fmt.Sprintf("user@%d.service", uid))
+	data, err := os.ReadFile(filepath.Join(service, "cgroup.controllers"))
+	if err != nil {
+		return finding{statusWarn, name, "the systemd user manager's cgroup: " + err.Error(), cgroupRootFix}
+	}
+	have := strings.Fields(string(data))
+	var missing []string
+	for _, c := range neededControllers {
+		if !slices.Contains(have, c) {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		return finding{statusWarn, name, fmt.Sprintf("systemd delegates %q to user@%d.service, not %s",
+			strings.Join(have, " "), uid, strings.Join(missing, " ")), delegateDropIn}
+	}
+	return finding{statusOK, name, fmt.Sprintf("user@%d.service delegates %s: the runtime asks it for a scope of its own (Delegate=yes)",
+		uid, strings.Join(have, " ")), ""}
 }

@@ -370,3 +370,24 @@ func TestDoctorPivotRoot(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, left, "the pivot_root probe's temp dir is removed")
 }
+
+func TestDoctorUserManagerDelegation(t *testing.T) {
+	unified := t.TempDir()
+	service := filepath.Join(unified, "user.slice", "user-1000.slice", "user@1000.service")
+	require.NoError(t, os.MkdirAll(service, 0o755))
+
+	f := userManagerDelegation(unified, 1000, false)
+	assert.Equal(t, statusWarn, f.status, "no user manager: %+v", f)
+	assert.Contains(t, f.fix, "machinectl shell")
+
+	require.NoError(t, os.WriteFile(filepath.Join(service, "cgroup.controllers"), []byte("memory pids\n"), 0o644))
+	f = userManagerDelegation(unified, 1000, true)
+	assert.Equal(t, statusWarn, f.status, "cpu not delegated: %+v", f)
+	assert.Contains(t, f.detail, "not cpu")
+	assert.Contains(t, f.fix, "Delegate=cpu cpuset io memory pids")
+
+	require.NoError(t, os.WriteFile(filepath.Join(service, "cgroup.controllers"), []byte("cpuset cpu io memory pids\n"), 0o644))
+	f = userManagerDelegation(unified, 1000, true)
+	assert.Equal(t, statusOK, f.status, "%+v", f)
+	assert.Contains(t, f.detail, "user@1000.service delegates cpuset cpu io memory pids")
+}
