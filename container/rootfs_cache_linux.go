@@ -25,11 +25,23 @@ const staleRootfsAge = time.Hour
 // same rootfs side by side; processes race on the rename instead.
 var defaultRootfsMu sync.Mutex
 
+// cacheDir is the user's cache directory, or for root without $HOME and
+// $XDG_CACHE_HOME (a systemd unit, a cron job, env -i) /var/cache, where
+// system-wide caches go (hier(7)).
+func cacheDir() (string, error) {
+	cache, err := os.UserCacheDir()
+	if err != nil && os.Geteuid() == 0 {
+		return "/var/cache", nil
+	}
+	return cache, err
+}
+
 // DefaultRootfs returns the path of a ready-made root filesystem for
 // containers, building it on first use: from the host's static busybox when
 // it has one (BuildBusyboxRootfs), else from the DefaultPrograms the host
 // has (BuildRootfs). It lives in the user's cache directory
-// (os.UserCacheDir: $XDG_CACHE_HOME, else $HOME/.cache) as
+// (os.UserCacheDir: $XDG_CACHE_HOME, else $HOME/.cache; /var/cache for
+// root without either) as
 // unboxed/rootfs-KIND-HASH, where KIND is "busybox" or "host" and HASH
 // covers the programs' paths, sizes and modification times: after a host
 // change, the next call builds a new one. Older ones are not removed.
@@ -42,7 +54,7 @@ var defaultRootfsMu sync.Mutex
 // Treat the result as read-only and shared: mount an overlay on it, or copy
 // it, to change files in a container.
 func DefaultRootfs() (string, error) {
-	cache, err := os.UserCacheDir()
+	cache, err := cacheDir()
 	if err != nil {
 		return "", &Error{Code: ExitRuntimeError, Op: "default rootfs", Err: fmt.Errorf("%w (set XDG_CACHE_HOME or HOME)", err)}
 	}

@@ -187,3 +187,18 @@ func TestDefaultRootfsFromHostPrograms(t *testing.T) {
 		assert.FileExists(t, resolveInRootfs(t, path, "/bin/"+p))
 	}
 }
+
+// Root with no $HOME (a systemd unit, env -i) still gets a cache: the
+// guest's test unit found the runtime refusing to start without one.
+func TestCacheDirForRootWithoutHome(t *testing.T) {
+	needRoot(t)
+	t.Setenv("HOME", "")
+	t.Setenv("XDG_CACHE_HOME", "")
+	dir, err := cacheDir()
+	require.NoError(t, err)
+	assert.Equal(t, "/var/cache", dir)
+	t.Setenv("XDG_CACHE_HOME", "/tmp/xdg")
+	dir, err = cacheDir()
+	require.NoError(t, err)
+	assert.Equal(t, "/tmp/xdg", dir, "want $XDG_CACHE_HOME first")
+}

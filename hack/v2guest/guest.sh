@@ -1,0 +1,96 @@
+#!/bin/sh
+# Runs inside the cgroup v2 guest as root (hack/v2guest/boot): every part
+# writes its output to /work/out/PART.out and one line to /work/out/summary.
+# Exit status: the number of parts that failed.
+cd /work || exit 1
+out=/work/out
+mkdir -p $out
+: > $out/summary
+failed=0
+say() { echo "$*" | tee -a $out/summary; }
+cgtree() { find /sys/fs/cgroup -type d ! -path '/sys/fs/cgroup/user.slice*' | sort; }
+mounts() { cut -d' ' -f5- /proc/self/mountinfo | sort; }
+cgtree > $out/cgroups-before
+mounts > $out/mounts-before
+say "v2 guest: $(uname -r), $(systemctl --version | head -1), root subtree_control: $(cat /sys/fs/cgroup/cgroup.subtree_control)"
+
+# counts FILE: top-level test results of a -test.v run.
+counts() { echo "$(grep -c '^--- PASS' "$1") passed, $(grep -c '^--- FAIL' "$1") failed, $(grep -c '^--- SKIP' "$1") skipped"; }
+
+# gotest WHO NAME DIR BINARY EXPECT: run a test binary in DIR as root or as
+# learner (in a login session) and check it passes (EXPECT=pass) or that
+# every top-level test fails (EXPECT=fail).
+gotest() {
+  who=$1 name=$2 dir=$3 bin=$4 expect=$5
+  log=$out/$who-$(echo "$name" | tr -c "A-Za-z0-9\n" "-").out
+  if [ "$who" = root ]; then
+    (cd "$dir" && HOME=/root "$bin" -test.v -test.timeout 15m) > "$log" 2>&1
+  else
+    su -l learner -c "cd '$dir' && '$bin' -test.v -test.timeout 15m" > "$log" 2>&1
+  fi
+  rc=$?
+  ok=no
+  if [ "$expect" = pass ] && [ $rc -eq 0 ] && grep -q '^PASS$' "$log"; then ok=yes; fi
+  if [ "$expect" = fail ] && [ $rc -ne 0 ] && [ "$(grep -c '^--- PASS' "$log")" -eq 0 ] && [ "$(grep -c '^--- FAIL' "$log")" -gt 0 ]; then ok=yes; fi
+  if [ $ok = yes ]; then verdict=ok; else verdict=FAILED; failed=$((failed + 1)); fi
+  say "v2 guest, $who: $name (want $expect): $(counts "$log"): $verdict"
+}
+
+# check WHO NAME WANT COMMAND: a command's output must contain WANT.
+check() {
+  who=$1 name=$2 want=$3; shift 3
+  log=$out/$who-$(echo "$name" | tr -c "A-Za-z0-9\n" "-").out
+  if [ "$who" = root ]; then
+    sh -c "$*" > "$log" 2>&1
+  else
+    su -l learner -c "$*" > "$log" 2>&1
+  fi
+  echo "exit $?" >> "$log"
+  if grep -qF -- "$want" "$log"; then
+    say "v2 guest, $who: $name: 1 passed, 0 failed"
+  else
+    say "v2 guest, $who: $name: 0 passed, 1 failed (want \"$want\", got: $(tr '\n' ' ' < "$log" | cut -c1-300))"
+    failed=$((failed + 1))
+  fi
+}
+
+for who in root learner; do
+  if [ $who = root ]; then
+    gotest root container /work/src/container /work/container.test pass
+  fi
+  for bin in /work/solved-*.test; do
+    n=${bin#/work/solved-}; n=${n%.test}
+    gotest $who "lesson $n solved" /work/src/lessons/$n "$bin" pass
+    gotest $who "lesson $n stub" /work/src/lessons/$n /work/stub-$n.test fail
+  done
+done
+
+U=/work/unboxed
+check root "run --memory 32M: OOM kill" "exit 137" "$U run --memory 32M -- /bin/sh -c 'x=a; while :; do x=\$x\$x; done'"
+check root "run --memory 32M: the line on stderr" "out of memory" "$U run --memory 32M -- /bin/sh -c 'x=a; while :; do x=\$x\$x; done'"
+check root "run --pids 10: forks refused" "can't fork" "$U run --pids 10 -- /bin/sh -c 'for i in \$(seq 20); do sleep 2 & done; wait'"
+check root "run --cpus 0.5: cpu.max inside" "50000 100000" "$U run --cpus 0.5 -- cat /sys/fs/cgroup/cpu.max"
+check root "run --cpus 0.2: throttled" "throttled yes" "$U run --cpus 0.2 -- /bin/sh -c 'end=\$((\$(date +%s)+2)); while [ \$(date +%s) -lt \$end ]; do :; done; n=\$(grep nr_throttled /sys/fs/cgroup/cpu.stat | cut -d\" \" -f2); [ \$n -gt 0 ] && echo throttled yes'"
+check root "cgroup namespace: 0::/ inside" "0::/
+exit 0" "$U run --memory 64M -- cat /proc/self/cgroup"
+check learner "run --memory 32M rootless" "exit 0" "$U run --memory 32M -- /bin/true"
+check learner "run --memory 32M rootless: OOM kill" "exit 137" "$U run --memory 32M -- /bin/sh -c 'x=a; while :; do x=\$x\$x; done'"
+# Twenty containers in a row leave the user's tree as it was: no leaf/leaf.
+check learner "20 rootless runs leave the user's cgroup tree as it was" "tree unchanged" '
+  tree() { find /sys/fs/cgroup/user.slice/user-1000.slice -type d | grep -v "/session-" | sort; }
+  tree > /tmp/tree-before
+  for i in $(seq 20); do /work/unboxed run --memory 32M -- /bin/true || echo "run $i failed"; done
+  sleep 2; tree > /tmp/tree-after
+  if diff /tmp/tree-before /tmp/tree-after; then echo tree unchanged; fi'
+
+sleep 2
+cgtree > $out/cgroups-after
+mounts > $out/mounts-after
+if diff $out/cgroups-before $out/cgroups-after > $out/root-cgroups.out && diff $out/mounts-before $out/mounts-after > $out/root-mounts.out; then
+  say "v2 guest, root: cgroup tree and mount table unchanged: 1 passed, 0 failed"
+else
+  say "v2 guest, root: cgroup tree and mount table unchanged: 0 passed, 1 failed (see root-cgroups.out, root-mounts.out)"
+  failed=$((failed + 1))
+fi
+say "v2 guest: $failed part(s) failed"
+exit $failed
