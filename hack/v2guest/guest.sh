@@ -75,6 +75,10 @@ check root "cgroup namespace: 0::/ inside" "0::/
 exit 0" "$U run --memory 64M -- cat /proc/self/cgroup"
 check learner "run --memory 32M rootless" "exit 0" "$U run --memory 32M -- /bin/true"
 check learner "run --memory 32M rootless: OOM kill" "exit 137" "$U run --memory 32M -- /bin/sh -c 'x=a; while :; do x=\$x\$x; done'"
+# The doctor sees the layout, and for the user the delegation through the
+# user manager (Go is not in the guest, so the doctor's exit status is 1).
+check root "doctor: the cgroup layout" "ok      cgroups            v2, controllers: cpu" "/work/workshop doctor"
+check learner "doctor: delegation by the user manager" "ok      cgroup/delegation  user@1000.service delegates cpu memory pids" "/work/workshop doctor"
 # Twenty containers in a row leave the user's tree as it was: no leaf/leaf.
 # shellcheck disable=SC2016 # the script runs in the learner's shell
 check learner "20 rootless runs leave the user's cgroup tree as it was" "tree unchanged" '
