@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -76,7 +77,7 @@ func mountCgroupView() error {
 // container's own.
 func nestsContainers(controllers string) bool {
 	for _, c := range strings.Split(controllers, ",") {
-		if c == "memory" || c == "pids" || c == "cpu" {
+		if slices.Contains(limitControllers, c) {
 			return true
 		}
 	}

@@ -4,26 +4,14 @@ package cli
 
 import (
 	"io/fs"
-	"path/filepath"
 	"syscall"
 )
 
-// diskUsage adds up the blocks the files under dir take, as du does.
-func diskUsage(dir string) int64 {
-	if dir == "" {
-		return 0
+// allocated is the space a file's blocks take on disk (st_blocks, in
+// 512-byte units whatever the filesystem's block size: stat(2)).
+func allocated(info fs.FileInfo) int64 {
+	if st, ok := info.Sys().(*syscall.Stat_t); ok {
+		return st.Blocks * 512
 	}
-	var total int64
-	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
-		}
-		if info, err := d.Info(); err == nil {
-			if st, ok := info.Sys().(*syscall.Stat_t); ok {
-				total += st.Blocks * 512
-			}
-		}
-		return nil
-	})
-	return total
+	return 0
 }
