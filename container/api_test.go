@@ -20,22 +20,24 @@ import (
 // builds here (the workshop CLI, cmd/unboxed) builds on a learner's Mac too.
 // The files are read as each GOOS would select them; nothing is compiled.
 func TestSameAPIOnEverySystem(t *testing.T) {
-	linux := exportedAPI(t, "linux")
-	require.NotEmpty(t, linux, "want the exported API of the linux build")
-	for _, goos := range []string{"darwin", "windows"} {
-		assert.Equal(t, linux, exportedAPI(t, goos),
-			"want the same exported API for GOOS=%s as for linux: declare it in an untagged file, or add the missing names to unsupported.go", goos)
+	for _, dir := range []string{".", "cgroups"} {
+		linux := exportedAPI(t, "linux", dir)
+		require.NotEmpty(t, linux, "want the exported API of the linux build of %s", dir)
+		for _, goos := range []string{"darwin", "windows"} {
+			assert.Equal(t, linux, exportedAPI(t, goos, dir),
+				"want the same exported API of %s for GOOS=%s as for linux: declare it in an untagged file, or add the missing names to unsupported.go (cgroups: other.go)", dir, goos)
+		}
 	}
 }
 
 // exportedAPI lists one line per exported declaration of the package as
 // goos builds it: "func Name(type, type) result", "method (*T) Name(...)",
 // "type Name", "value Name". Parameter names are left out.
-func exportedAPI(t *testing.T, goos string) []string {
+func exportedAPI(t *testing.T, goos, dir string) []string {
 	t.Helper()
 	ctx := build.Default
 	ctx.GOOS, ctx.GOARCH, ctx.CgoEnabled = goos, "amd64", false
-	pkg, err := ctx.ImportDir(".", 0)
+	pkg, err := ctx.ImportDir(dir, 0)
 	require.NoError(t, err, "list the files of GOOS=%s", goos)
 	fset := token.NewFileSet()
 	var api []string

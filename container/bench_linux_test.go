@@ -5,6 +5,8 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"github.com/unboxed-go/unboxed/container/cgroups"
 )
 
 // BenchmarkRun times one container running /bin/true, with the stages
@@ -31,8 +33,8 @@ func BenchmarkRun(b *testing.B) {
 		{"1-process", Config{}},
 		{"2-namespaces", Config{Namespaces: AllNamespaces}},
 		{"3-pivot-root-and-mounts", Config{Namespaces: AllNamespaces, Rootfs: rootfs}},
-		{"4-cgroup", Config{Namespaces: AllNamespaces, Rootfs: rootfs, Limits: Limits{Memory: 64 << 20, Pids: 64}}},
-		{"5-overlay-full", Config{Namespaces: AllNamespaces, Rootfs: rootfs, Limits: Limits{Memory: 64 << 20, Pids: 64}, Overlay: true}}, // the default state dir, as run uses
+		{"4-cgroup", Config{Namespaces: AllNamespaces, Rootfs: rootfs, Limits: cgroups.Limits{Memory: 64 << 20, Pids: 64}}},
+		{"5-overlay-full", Config{Namespaces: AllNamespaces, Rootfs: rootfs, Limits: cgroups.Limits{Memory: 64 << 20, Pids: 64}, Overlay: true}}, // the default state dir, as run uses
 	}
 	for _, s := range steps {
 		b.Run(s.name, func(b *testing.B) {
@@ -69,7 +71,7 @@ func BenchmarkRunAfterPause(b *testing.B) {
 		b.Skip("needs root: go test -exec sudo -bench RunAfterPause ./container")
 	}
 	cfg := Config{Args: []string{"/bin/true"}, Namespaces: AllNamespaces, Rootfs: benchRootfs(b),
-		Limits: Limits{Memory: 64 << 20, Pids: 64}, Overlay: true}
+		Limits: cgroups.Limits{Memory: 64 << 20, Pids: 64}, Overlay: true}
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		time.Sleep(100 * time.Millisecond)

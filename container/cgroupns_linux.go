@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/unboxed-go/unboxed/container/cgroups"
 	"golang.org/x/sys/unix"
 )
 
@@ -77,7 +78,7 @@ func mountCgroupView() error {
 // container's own.
 func nestsContainers(controllers string) bool {
 	for _, c := range strings.Split(controllers, ",") {
-		if slices.Contains(limitControllers, c) {
+		if slices.Contains(cgroups.Controllers(), c) {
 			return true
 		}
 	}

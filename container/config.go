@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/unboxed-go/unboxed/container/cgroups"
 )
 
 // Config describes one container. The zero value of every field is usable:
@@ -63,7 +65,7 @@ type Config struct {
 	// Limits caps the container's memory, processes and CPU through a
 	// cgroup of its own, which the container's first process joins before
 	// the command runs. The zero value makes no cgroup.
-	Limits Limits
+	Limits cgroups.Limits
 	// Init keeps a small init as PID 1 that runs the command as its child,
 	// reaps orphaned processes and passes signals on. It needs the PID
 	// namespace. False means the command itself is PID 1 of its namespace.

@@ -9,11 +9,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/unboxed-go/unboxed/container/cgroups"
 )
 
 // runLimited runs script in a container with limits and returns its
 // output, exit status and the cgroup's stats.
-func runLimited(t *testing.T, limits Limits, script string) (string, int, Stats) {
+func runLimited(t *testing.T, limits cgroups.Limits, script string) (string, int, cgroups.Stats) {
 	t.Helper()
 	var out strings.Builder
 	c, err := Start(context.Background(), Config{
@@ -31,7 +32,7 @@ func runLimited(t *testing.T, limits Limits, script string) (string, int, Stats)
 func TestContainerMemoryLimitOOMKills(t *testing.T) {
 	needRoot(t)
 	// The shell holds 64 MiB in a variable: more than the 16 MiB allowed.
-	out, code, st := runLimited(t, Limits{Memory: 16 << 20}, `x=$(head -c 67108864 /dev/zero | tr '\0' a); echo survived`)
+	out, code, st := runLimited(t, cgroups.Limits{Memory: 16 << 20}, `x=$(head -c 67108864 /dev/zero | tr '\0' a); echo survived`)
 	assert.Equal(t, 137, code, out)
 	assert.NotContains(t, out, "survived")
 	assert.GreaterOrEqual(t, st.OOMKills, int64(1), "the kernel's OOM counter")
@@ -43,7 +44,7 @@ func TestContainerMemoryLimitOOMKills(t *testing.T) {
 func TestContainerPidsLimitStopsAForkBomb(t *testing.T) {
 	needRoot(t)
 	// busybox sh gives up (exit 2) at the first fork the kernel refuses.
-	out, code, st := runLimited(t, Limits{Pids: 8}, `for i in $(seq 30); do sleep 1 & done; wait; echo done`)
+	out, code, st := runLimited(t, cgroups.Limits{Pids: 8}, `for i in $(seq 30); do sleep 1 & done; wait; echo done`)
 	assert.Equal(t, 2, code, out)
 	assert.Contains(t, out, "can't fork")
 	assert.Equal(t, int64(8), st.PidsMax)
@@ -56,15 +57,26 @@ func TestContainerPidsLimitStopsAForkBomb(t *testing.T) {
 func TestContainerCPULimitThrottles(t *testing.T) {
 	needRoot(t)
 	start := time.Now()
-	out, code, st := runLimited(t, Limits{CPUs: 0.2}, `end=$(( $(date +%s) + 2 )); while [ $(date +%s) -lt $end ]; do :; done`)
+	out, code, st := runLimited(t, cgroups.Limits{CPUs: 0.2}, `end=$(( $(date +%s) + 2 )); while [ $(date +%s) -lt $end ]; do :; done`)
 	assert.Equal(t, 0, code, out)
 	assert.Greater(t, st.ThrottledPeriods, int64(0), "throttled after %v", time.Since(start))
 }
 
-// Whatever way a container with limits ends, its cgroup is gone.
+// Whatever way a container with limits ends, its cgroup is gone. The
+// cgroups are made through cgroups.New put in as the stage, which must
+// behave exactly as the library's default (Use(Stages{})), and recorded,
+// so the test checks its own cgroups and not the others on the host.
 func TestContainerCgroupIsRemoved(t *testing.T) {
 	needRoot(t)
-	before := listUnboxedCgroups()
+	var made []string
+	Use(Stages{NewCgroup: func(id string, l cgroups.Limits) (cgroups.Cgroup, error) {
+		cg, err := cgroups.New(id, l)
+		if err == nil {
+			made = append(made, cg.Path())
+		}
+		return cg, err
+	}})
+	t.Cleanup(func() { Use(Stages{}) })
 	rootfs := testRootfs(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
@@ -74,7 +86,7 @@ func TestContainerCgroupIsRemoved(t *testing.T) {
 		{Args: []string{"/bin/sh", "-c", "kill -9 $$"}, Init: true, Namespaces: AllNamespaces},
 		{Args: []string{"/bin/sleep", "10"}},
 	} {
-		cfg.Rootfs, cfg.Limits = rootfs, Limits{Memory: 64 << 20, Pids: 32, CPUs: 1}
+		cfg.Rootfs, cfg.Limits = rootfs, cgroups.Limits{Memory: 64 << 20, Pids: 32, CPUs: 1}
 		if cfg.Namespaces == nil {
 			cfg.Namespaces = AllNamespaces
 		}
@@ -86,9 +98,12 @@ func TestContainerCgroupIsRemoved(t *testing.T) {
 	}
 	// Refused by the init after it was born in the cgroup (pids_linux.go).
 	_, err := Run(context.Background(), Config{Args: []string{"/bin/true"}, Init: true, Namespaces: AllNamespaces,
-		Rootfs: rootfs, Limits: Limits{Pids: 2}})
+		Rootfs: rootfs, Limits: cgroups.Limits{Pids: 2}})
 	require.Error(t, err)
-	assert.Equal(t, before, listUnboxedCgroups())
+	require.Len(t, made, 5, "every container made its cgroup through the stage")
+	for _, dir := range made {
+		assert.NoDirExists(t, dir, "the container's cgroup is removed")
+	}
 	own, err := os.ReadFile("/proc/self/cgroup")
 	require.NoError(t, err)
 	for tid, text := range threadsCgroups(t) {
@@ -98,7 +113,7 @@ func TestContainerCgroupIsRemoved(t *testing.T) {
 
 func TestLimitsConfigErrors(t *testing.T) {
 	needRoot(t)
-	code, err := Run(context.Background(), Config{Args: []string{"/bin/true"}, Limits: Limits{Memory: 1 << 20}})
+	code, err := Run(context.Background(), Config{Args: []string{"/bin/true"}, Limits: cgroups.Limits{Memory: 1 << 20}})
 	assert.Equal(t, ExitRuntimeError, code)
 	assert.ErrorContains(t, err, "6M")
 }
@@ -118,7 +133,7 @@ else
 fi
 { echo max > $f; } 2>/dev/null && echo "limit written" || echo "limit refused"
 ls /sys/fs/cgroup/.. >/dev/null`
-	out, code, _ := runLimited(t, Limits{Memory: 64 << 20, CPUs: 0.5}, script)
+	out, code, _ := runLimited(t, cgroups.Limits{Memory: 64 << 20, CPUs: 0.5}, script)
 	require.Equal(t, 0, code, out)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	for _, line := range lines {

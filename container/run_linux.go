@@ -11,20 +11,22 @@ import (
 	"os/signal"
 	"strconv"
 	"syscall"
+
+	"github.com/unboxed-go/unboxed/container/cgroups"
 )
 
 // Container is a started container. Wait for it exactly once.
 type Container struct {
 	cmd    *exec.Cmd
-	state  *state // nil without an overlay
-	cgroup Cgroup // nil without limits
-	inside bool   // the init was born in the cgroup: no Add
+	state  *state         // nil without an overlay
+	cgroup cgroups.Cgroup // nil without limits
+	inside bool           // the init was born in the cgroup: no Add
 	// pidsMax is the cgroup's pids.max, open for the init to write the
 	// pids limit through (pidsLimitFd) until the init has started; nil
 	// when there is none to write. pidsLater says there was.
 	pidsMax   *os.File
 	pidsLater bool
-	stats     *Stats // read after the container ended
+	stats     *cgroups.Stats // read after the container ended
 	ctx       context.Context
 	done      chan struct{}
 	signal    chan os.Signal // nil unless Config.ForwardSignals
@@ -66,7 +68,7 @@ func Start(ctx context.Context, cfg Config) (_ *Container, err error) {
 	// The cgroup comes first, so that the init can be born in it (see
 	// cgroup_inside_linux.go): a millisecond or more cheaper than moving it
 	// in afterwards.
-	if cfg.Limits != (Limits{}) {
+	if cfg.Limits != (cgroups.Limits{}) {
 		if c.cgroup, c.pidsMax, err = containerCgroup(id, cfg.Limits); err != nil {
 			return nil, asError(err, "cgroup")
 		}
@@ -156,8 +158,8 @@ func (c *Container) startInit(cfg Config) (specW, reportR *os.File, err error) {
 // start starts the init: born inside its cgroup when the cgroup can do
 // that, else the usual way, to be placed in the cgroup by handshake.
 func (c *Container) start() error {
-	if cg, ok := c.cgroup.(startsInside); ok {
-		if cg.startInside(c.cmd) == nil {
+	if cg, ok := c.cgroup.(cgroups.StartsInside); ok {
+		if cg.StartInside(c.cmd) == nil {
 			c.inside = true
 			return nil
 		}
@@ -228,18 +230,18 @@ func (c *Container) release() {
 
 // Stats is what the container's cgroup measured, once Wait has returned;
 // false when it had no limits (and so no cgroup).
-func (c *Container) Stats() (Stats, bool) {
+func (c *Container) Stats() (cgroups.Stats, bool) {
 	if c.stats == nil {
-		return Stats{}, false
+		return cgroups.Stats{}, false
 	}
 	return *c.stats, true
 }
 
 // Usage reads the container's cgroup while it runs (see Stats for after);
 // false when it has no limits, and so no cgroup.
-func (c *Container) Usage() (Stats, bool) {
+func (c *Container) Usage() (cgroups.Stats, bool) {
 	if c.cgroup == nil {
-		return Stats{}, false
+		return cgroups.Stats{}, false
 	}
 	st, err := c.cgroup.Stats()
 	return st, err == nil

@@ -4,6 +4,8 @@ import (
 	"io"
 	"os/exec"
 	"sync"
+
+	"github.com/unboxed-go/unboxed/container/cgroups"
 )
 
 // Stages are the steps the runtime is built from, one field per lesson
@@ -40,7 +42,7 @@ type Stages struct {
 	// MountOverlay stacks the layers under a writable upper (lesson 06).
 	MountOverlay func(lowers []string, upper, work, target string) error
 	// NewCgroup makes the container's cgroup with its limits (lesson 05).
-	NewCgroup func(id string, limits Limits) (Cgroup, error)
+	NewCgroup func(id string, limits cgroups.Limits) (cgroups.Cgroup, error)
 }
 
 var (
@@ -55,14 +57,6 @@ func Use(s Stages) {
 	stagesMu.Lock()
 	defer stagesMu.Unlock()
 	override = s
-}
-
-// libraryCgroups says whether the NewCgroup stage is the library's own:
-// no lesson put its own in place.
-func libraryCgroups() bool {
-	stagesMu.RLock()
-	defer stagesMu.RUnlock()
-	return override.NewCgroup == nil
 }
 
 // steps returns the table in force: the overrides, with the library's own
@@ -102,7 +96,7 @@ func steps() Stages {
 		s.MountOverlay = MountOverlay
 	}
 	if s.NewCgroup == nil {
-		s.NewCgroup = NewCgroup
+		s.NewCgroup = cgroups.New
 	}
 	return s
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/unboxed-go/unboxed/container/cgroups"
 	"golang.org/x/sys/unix"
 )
 
@@ -180,6 +181,6 @@ func CleanStale() ([]string, error) {
 	for name := range before {
 		removed = append(removed, filepath.Join(dir, name))
 	}
-	cgroups, err := CleanStaleCgroups()
-	return append(removed, cgroups...), err
+	swept, err := cgroups.CleanStale()
+	return append(removed, swept...), err
 }

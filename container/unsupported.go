@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+
+	"github.com/unboxed-go/unboxed/container/cgroups"
 )
 
 // errNotLinux is what every operation says on a system without namespaces.
@@ -60,10 +62,10 @@ func (*Container) Signal(os.Signal) error { return errNotLinux }
 func (*Container) Wait() (int, error) { return ExitRuntimeError, errNotLinux }
 
 // Stats returns false: no container ran here.
-func (*Container) Stats() (Stats, bool) { return Stats{}, false }
+func (*Container) Stats() (cgroups.Stats, bool) { return cgroups.Stats{}, false }
 
 // Usage returns false: no container runs here.
-func (*Container) Usage() (Stats, bool) { return Stats{}, false }
+func (*Container) Usage() (cgroups.Stats, bool) { return cgroups.Stats{}, false }
 
 // Upper returns "": no container has an overlay here.
 func (*Container) Upper() string { return "" }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/unboxed-go/unboxed/container"
+	"github.com/unboxed-go/unboxed/container/cgroups"
 )
 
 // vmGuestDisk is lesson 01's figure for the disk one VM's guest operating
@@ -128,7 +129,7 @@ func startMany(ctx context.Context, n int, rootfs string) []box {
 				Hostname:   fmt.Sprintf("box-%d", i),
 				Namespaces: container.AllNamespaces,
 				Overlay:    true,
-				Limits:     container.Limits{Memory: 64 << 20, Pids: 16},
+				Limits:     cgroups.Limits{Memory: 64 << 20, Pids: 16},
 			})
 		}()
 	}

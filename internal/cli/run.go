@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/unboxed-go/unboxed/container"
+	"github.com/unboxed-go/unboxed/container/cgroups"
 	"golang.org/x/term"
 )
 
@@ -33,7 +34,7 @@ type runOptions struct {
 	rootfs, hostname        string
 	init, noPivot, readOnly bool
 	layers                  []string
-	limits                  container.Limits
+	limits                  cgroups.Limits
 	volumes                 []container.Volume
 	keep                    string
 }
@@ -68,12 +69,12 @@ func Run(prog string, args []string) int {
 		}
 		opts.rootfs = dir
 	}
-	if opts.limits != (container.Limits{}) && os.Geteuid() == 0 && sweepDue() {
+	if opts.limits != (cgroups.Limits{}) && os.Geteuid() == 0 && sweepDue() {
 		// What a killed runtime left: its cgroups, and any container that
 		// outlived it. The sweep touches only cgroups no runtime holds, so
 		// it runs beside this container rather than before it.
 		swept := make(chan struct{})
-		go func() { _, _ = container.CleanStaleCgroups(); close(swept) }()
+		go func() { _, _ = cgroups.CleanStale(); close(swept) }()
 		defer func() { <-swept }()
 	}
 	if opts.noPivot {
@@ -214,8 +215,8 @@ func parseRun(prog string, args []string) (runOptions, []string, error) {
 		return err
 	})
 	fs.Func("memory", "limit memory to `SIZE` (64M, 1G, 512K or bytes; at least 6M)", func(s string) error {
-		n, err := container.ParseSize(s)
-		if err == nil && n < container.MinMemory {
+		n, err := cgroups.ParseSize(s)
+		if err == nil && n < cgroups.MinMemory {
 			err = fmt.Errorf("memory %q is below 6M, too little for a process to start (want e.g. 64M)", s)
 		}
 		o.limits.Memory = n
@@ -230,7 +231,7 @@ func parseRun(prog string, args []string) (runOptions, []string, error) {
 		return nil
 	})
 	fs.Func("cpus", "limit CPU time to `F` CPUs (e.g. 0.5)", func(s string) error {
-		f, err := container.ParseCPUs(s)
+		f, err := cgroups.ParseCPUs(s)
 		o.limits.CPUs = f
 		return err
 	})

@@ -20,7 +20,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/unboxed-go/unboxed/container"
+	cgroupslib "github.com/unboxed-go/unboxed/container/cgroups"
 	"github.com/unboxed-go/unboxed/lessons/05"
 	"github.com/unboxed-go/unboxed/lessons/internal/lessontest"
 )
@@ -259,7 +259,7 @@ func TestVersionDetection(t *testing.T) {
 	t.Run("this host", func(t *testing.T) {
 		l := lessontest.New(t, "which-version")
 		defer l.Recover()
-		layout, err := container.DetectLayout()
+		layout, err := cgroupslib.DetectLayout()
 		if err != nil {
 			l.Skipf("no cgroups here: %v", err)
 		}

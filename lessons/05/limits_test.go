@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/unboxed-go/unboxed/container"
+	cgroupslib "github.com/unboxed-go/unboxed/container/cgroups"
 	"github.com/unboxed-go/unboxed/lessons/internal/lessontest"
 )
 
@@ -26,7 +27,7 @@ const hog = `x=$(head -c 67108864 /dev/zero | tr '\0' a); echo survived`
 
 // limited is a container on the default rootfs, on an overlay so that the
 // shared rootfs never changes, with limits.
-func limited(l *lessontest.T, limits container.Limits, args ...string) container.Config {
+func limited(l *lessontest.T, limits cgroupslib.Limits, args ...string) container.Config {
 	var out strings.Builder
 	return container.Config{
 		Args: args, Rootfs: l.Rootfs(), Namespaces: container.AllNamespaces,
@@ -39,7 +40,7 @@ func output(cfg container.Config) string { return cfg.Stdout.(*strings.Builder).
 
 // runLimited runs script with /bin/sh in a container with limits, and
 // returns its output, its exit status and what its cgroup counted.
-func runLimited(l *lessontest.T, limits container.Limits, script string) (string, int, container.Stats) {
+func runLimited(l *lessontest.T, limits cgroupslib.Limits, script string) (string, int, cgroupslib.Stats) {
 	l.Helper()
 	cfg := limited(l, limits, "/bin/sh", "-c", script)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -70,7 +71,7 @@ func TestForkBombStopsAtPidsMax(t *testing.T) {
 	// sleeps in the background and gives up (exit 2) at the first fork the
 	// kernel refuses. Without a limit it says "all 50 started" and exits,
 	// and the sleeps die with it: it is PID 1 of its PID namespace.
-	out, code, st := runLimited(l, container.Limits{Pids: 10}, `for i in $(seq 50); do sleep 30 & done; echo all 50 started`)
+	out, code, st := runLimited(l, cgroupslib.Limits{Pids: 10}, `for i in $(seq 50); do sleep 30 & done; echo all 50 started`)
 	l.Equal(fmt.Sprintf("the shell's exit code (2: it could not fork; output %q)", out), 2, code)
 	l.Contains("the shell's output", out, "can't fork")
 	l.True(!strings.Contains(out, "all 50 started"), "the loop to stop at the limit", "all 50 sleeps started: is pids.max set?")
@@ -85,7 +86,7 @@ func TestMemoryHogIsOOMKilled(t *testing.T) {
 	l := lessontest.New(t, "the-oom-killer")
 	defer l.Recover()
 	needCgroups(l, "memory")
-	out, code, st := runLimited(l, container.Limits{Memory: 16 << 20}, hog)
+	out, code, st := runLimited(l, cgroupslib.Limits{Memory: 16 << 20}, hog)
 	l.Equal(fmt.Sprintf("the exit code of a 64 MiB shell under a 16 MiB limit (137: SIGKILL from the OOM killer; output %q)", out), 137, code)
 	l.True(!strings.Contains(out, "survived"), "the shell killed before its echo", "it said "+out)
 	l.Equal("the memory limit the kernel reports", int64(16<<20), st.MemoryLimit)
@@ -98,7 +99,7 @@ func TestBusyLoopIsThrottled(t *testing.T) {
 	needCgroups(l, "cpu")
 	// At least one full second of spinning: "+ 1" could end at once when
 	// the clock is about to tick.
-	out, code, st := runLimited(l, container.Limits{CPUs: 0.2},
+	out, code, st := runLimited(l, cgroupslib.Limits{CPUs: 0.2},
 		`end=$(( $(date +%s) + 2 )); while [ $(date +%s) -lt $end ]; do :; done; echo done`)
 	l.Equal(fmt.Sprintf("the busy loop's exit code (output %q)", out), 0, code)
 	l.True(st.ThrottledPeriods > 0, "cpu.stat nr_throttled above 0: periods in which the 20ms quota ran out",
@@ -111,7 +112,7 @@ func TestCgroupIsGoneAfterwards(t *testing.T) {
 	needCgroups(l, "memory", "pids", "cpu")
 	before := unboxedCgroups()
 	madeBefore := len(madeDirs())
-	limits := container.Limits{Memory: 64 << 20, Pids: 32, CPUs: 1}
+	limits := cgroupslib.Limits{Memory: 64 << 20, Pids: 32, CPUs: 1}
 
 	cfg := limited(l, limits, "/bin/true")
 	code, err := container.Run(context.Background(), cfg)
@@ -122,7 +123,7 @@ func TestCgroupIsGoneAfterwards(t *testing.T) {
 	l.Error(err, "running a command that does not exist")
 	l.Equal("the exit code of a command that does not exist", 127, code)
 
-	cfg = limited(l, container.Limits{Memory: 16 << 20}, "/bin/sh", "-c", hog)
+	cfg = limited(l, cgroupslib.Limits{Memory: 16 << 20}, "/bin/sh", "-c", hog)
 	code, err = container.Run(context.Background(), cfg)
 	l.NoError(err, "running the memory hog (output "+output(cfg)+")")
 	l.Equal("the exit code of the memory hog", 137, code)

@@ -3,17 +3,15 @@
 package cgroups_test
 
 // The plumbing between your Cgroup and the runtime: the runtime asks its
-// cgroups stage for a container.Cgroup, and learnerNewCgroup makes one out
+// cgroups stage for a cgroupslib.Cgroup, and learnerNewCgroup makes one out
 // of your Create and Set* functions, in the same place the library's own
 // stage would make it. Everything here is test code; your part is
 // lessons/05/cgroups.go.
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -24,13 +22,14 @@ import (
 	"time"
 
 	"github.com/unboxed-go/unboxed/container"
+	cgroupslib "github.com/unboxed-go/unboxed/container/cgroups"
 	"github.com/unboxed-go/unboxed/lessons/05"
 	"github.com/unboxed-go/unboxed/lessons/internal/lessontest"
 	"golang.org/x/sys/unix"
 )
 
 func TestMain(m *testing.M) {
-	lessontest.Main(m, 5, container.Stages{NewCgroup: learnerNewCgroup})
+	lessontest.Main(m, 5, container.Stages{NewCgroup: learnerNewCgroup}, lessontest.DelegatedCgroup)
 }
 
 // limitControllers are the controllers a container's cgroup uses.
@@ -40,91 +39,15 @@ var limitControllers = []string{"memory", "pids", "cpu"}
 // library names it.
 const parentName = "unboxed"
 
-// cgroupRoots is where this process's containers' cgroups go, worked out
-// the way the library's NewCgroup does it: on v2 the top of the hierarchy;
-// on v1 (and hybrid) this process's own cgroup in each of the memory, pids
-// and cpu hierarchies (/proc/self/cgroup), so that containers stay inside
-// the limits of whoever runs the tests. It returns the version to pass to
+// cgroupRoots is where this process's containers' cgroups go, as the
+// library's NewCgroup puts them (cgroups.Roots): on v2 the top of the
+// hierarchy as root, or the cgroup systemd delegated to this user when
+// rootless; on v1 (and hybrid) this process's own cgroup in each of the
+// memory, pids and cpu hierarchies, so that containers stay inside the
+// limits of whoever runs the tests. It returns the version to pass to
 // Create.
 func cgroupRoots() (version string, roots map[string]string, err error) {
-	layout, err := container.DetectLayout()
-	if err != nil {
-		return "", nil, err
-	}
-	if layout.Version == "v2" {
-		return "v2", map[string]string{"": layout.V2}, nil
-	}
-	own, err := ownCgroups()
-	if err != nil {
-		return "", nil, err
-	}
-	mountRoot, err := mountRoots()
-	if err != nil {
-		return "", nil, err
-	}
-	roots = map[string]string{}
-	for _, c := range limitControllers {
-		mount, ok := layout.V1[c]
-		if !ok {
-			continue
-		}
-		roots[c] = hierarchyDir(mount, mountRoot[mount], own[c])
-	}
-	if len(roots) == 0 {
-		return "", nil, errors.New("none of the memory, pids and cpu controllers is mounted (see go run ./lessons doctor)")
-	}
-	return "v1", roots, nil
-}
-
-// ownCgroups reads /proc/self/cgroup: controller -> this process's cgroup
-// in that controller's hierarchy ("" for v2).
-func ownCgroups() (map[string]string, error) {
-	data, err := os.ReadFile("/proc/self/cgroup")
-	if err != nil {
-		return nil, err
-	}
-	own := map[string]string{}
-	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		parts := strings.SplitN(line, ":", 3)
-		if len(parts) != 3 {
-			continue
-		}
-		for _, c := range strings.Split(parts[1], ",") {
-			own[c] = parts[2]
-		}
-	}
-	return own, nil
-}
-
-// mountRoots reads /proc/self/mountinfo: mount point -> the directory of
-// the filesystem shown there ("/" unless a subtree was bind-mounted, as
-// container runtimes do with cgroups).
-func mountRoots() (map[string]string, error) {
-	f, err := os.Open("/proc/self/mountinfo")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	unescape := strings.NewReplacer(`\040`, " ", `\011`, "\t", `\012`, "\n", `\134`, `\`)
-	roots := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if fields := strings.Fields(sc.Text()); len(fields) > 4 {
-			roots[unescape.Replace(fields[4])] = unescape.Replace(fields[3])
-		}
-	}
-	return roots, sc.Err()
-}
-
-// hierarchyDir is the directory of cgroup own in a hierarchy mounted at
-// mount that shows the cgroup root at its mount point.
-func hierarchyDir(mount, root, own string) string {
-	if root != "" && root != "/" {
-		if rel, ok := strings.CutPrefix(own, root); ok && (rel == "" || rel[0] == '/') {
-			own = rel
-		}
-	}
-	return filepath.Join(mount, path.Clean("/"+own))
+	return cgroupslib.Roots()
 }
 
 // The cgroups the runtime made through learnerNewCgroup, and what your
@@ -168,7 +91,7 @@ func destroyProblems() string {
 // learnerNewCgroup is the cgroups stage built on your code: Create at
 // <root>/unboxed/<id>, then SetMemory, SetPids and SetCPU for the limits
 // that are not zero.
-func learnerNewCgroup(id string, limits container.Limits) (_ container.Cgroup, err error) {
+func learnerNewCgroup(id string, limits cgroupslib.Limits) (_ cgroupslib.Cgroup, err error) {
 	version, roots, err := cgroupRoots()
 	if err != nil {
 		return nil, err
@@ -226,7 +149,7 @@ func guard[T any](f func() (T, error)) (v T, err error) {
 	return f()
 }
 
-// adapter is your *cgroups.Cgroup as the runtime's container.Cgroup.
+// adapter is your *cgroups.Cgroup as the runtime's cgroupslib.Cgroup.
 type adapter struct {
 	cg   *cgroups.Cgroup
 	want map[string]string
@@ -276,8 +199,8 @@ func (a *adapter) Destroy() error {
 }
 
 // Stats reads the cgroup's counters (the same files the library reads).
-func (a *adapter) Stats() (container.Stats, error) {
-	s := container.Stats{Version: a.cg.Version}
+func (a *adapter) Stats() (cgroupslib.Stats, error) {
+	s := cgroupslib.Stats{Version: a.cg.Version}
 	mem, pids, cpu := a.want["memory"], a.want["pids"], a.want["cpu"]
 	if a.cg.Version == "v2" {
 		mem, pids, cpu = a.want[""], a.want[""], a.want[""]
@@ -378,12 +301,12 @@ func hasSubdirs(dir string) bool {
 func needCgroups(l *lessontest.T, controllers ...string) {
 	l.Helper()
 	l.NeedPrivileges()
-	if lessontest.Privileges() != "root" {
-		l.Skip("cgroup limits need real root, not root of a user namespace: go test -exec sudo ./lessons/05")
-	}
 	version, roots, err := cgroupRoots()
 	if err != nil {
 		l.Skipf("cannot make cgroups here: %v", err)
+	}
+	if lessontest.Privileges() != "root" && version != "v2" {
+		l.Skip("cgroup v1 has no safe delegation, so its limits need real root: go test -exec sudo ./lessons/05")
 	}
 	for _, c := range controllers {
 		if version == "v1" && roots[c] == "" {

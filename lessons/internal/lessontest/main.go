@@ -20,6 +20,7 @@ import (
 	"testing"
 
 	"github.com/unboxed-go/unboxed/container"
+	"github.com/unboxed-go/unboxed/container/cgroups"
 )
 
 // rootlessEnv marks the copy of a test binary that runs inside the user
@@ -39,10 +40,13 @@ var (
 // runtime, runs a registered child when this process is one, and otherwise
 // runs the tests as root, or rootless inside a new user namespace when the
 // kernel allows it, or unprivileged, where tests that need privileges skip.
-func Main(m *testing.M, number int, s container.Stages) {
+func Main(m *testing.M, number int, s container.Stages, opts ...Option) {
 	lesson = number
 	container.Use(s)
 	container.Init()
+	for _, o := range opts {
+		o()
+	}
 	switch {
 	case os.Geteuid() == 0 && os.Getenv(rootlessEnv) != "":
 		privileged = "rootless"
@@ -58,6 +62,21 @@ func Main(m *testing.M, number int, s container.Stages) {
 		}
 	}
 	os.Exit(m.Run())
+}
+
+// Option changes how Main runs a lesson's tests. Options run before the
+// tests, in the test process itself (never in a child it re-runs).
+type Option func()
+
+// DelegatedCgroup has a test process that is not root ask the user's
+// systemd manager for a cgroup of its own (cgroups.Delegate) before it
+// re-runs itself rootless, where the manager would no longer recognise it,
+// so that lesson 05's tests can set limits rootless on a systemd host.
+// Where none can be had, the tests that need one skip with the fix.
+func DelegatedCgroup() {
+	if os.Geteuid() != 0 {
+		_ = cgroups.Delegate()
+	}
 }
 
 // Privileges reports how this test process may use namespaces: "root",

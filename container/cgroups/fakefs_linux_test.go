@@ -1,4 +1,4 @@
-package container
+package cgroups
 
 // A fake cgroupfs: plain directories under t.TempDir() that stand in for
 // the kernel's cgroup filesystems, with cgroupMkdir and cgroupRmdir acting

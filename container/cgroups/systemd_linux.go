@@ -1,4 +1,4 @@
-package container
+package cgroups
 
 // Rootless limits on a systemd host. A login session's cgroup
 // (user.slice/user-UID.slice/session-N.scope) belongs to root, so a normal

@@ -1,4 +1,4 @@
-package container
+package cgroups
 
 // Real-kernel tests of the cgroups stage: limits that the kernel enforces,
 // observed from outside. Every cgroup a test makes is destroyed by
@@ -29,8 +29,10 @@ const (
 	childSpin = "container-test-cgroup-spin"
 )
 
-func init() {
-	Register(childHog, func() {
+// children are the programs this test binary runs as when TestMain finds
+// childEnv set: the binary doubles as its own helper, as in os/exec's tests.
+var children = map[string]func(){
+	childHog: func() {
 		waitForGo()
 		// Allocate and touch 200 MiB, keeping every page.
 		var keep [][]byte
@@ -42,12 +44,12 @@ func init() {
 			keep = append(keep, b)
 		}
 		fmt.Printf("allocated %d MiB and survived\n", len(keep))
-	})
-	Register(childSpin, func() {
+	},
+	childSpin: func() {
 		waitForGo()
 		for start := time.Now(); time.Since(start) < time.Second; {
 		}
-	})
+	},
 }
 
 func waitForGo() { _, _ = bufio.NewReader(os.Stdin).ReadString('\n') }
@@ -71,7 +73,7 @@ func realLayout(t *testing.T) (Layout, map[string]string) {
 // this process may not make cgroups or the host lacks a controller.
 func realCgroup(t *testing.T, limits Limits, name string) Cgroup {
 	t.Helper()
-	cg, err := NewCgroup(testIDPrefix()+name, limits)
+	cg, err := New(testIDPrefix()+name, limits)
 	switch {
 	case errors.Is(err, ErrNoCgroupAccess), errors.Is(err, ErrControllerMissing):
 		t.Skipf("cannot set limits here: %v", err)
@@ -237,12 +239,16 @@ func TestCgroupForkBomb(t *testing.T) {
 // the kernel's OOM killer kills it (SIGKILL, exit status 137) and counts it.
 func TestCgroupMemoryHog(t *testing.T) {
 	cg := realCgroup(t, Limits{Memory: 32 << 20}, "hog")
-	cmd := Command(childHog)
+	cmd := child(childHog)
 	var stdout strings.Builder
 	cmd.Stdout = &stdout
 	startJoined(t, cg, cmd)
 	_ = cmd.Wait()
-	code := ExitStatus(cmd.ProcessState)
+	ws, _ := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	code := ws.ExitStatus()
+	if ws.Signaled() {
+		code = 128 + int(ws.Signal())
+	}
 	s, err := cg.Stats()
 	require.NoError(t, err)
 	t.Logf("exit status %d, OOM kills %d, memory peak %d of %d, child said %q", code, s.OOMKills, s.MemoryPeak, s.MemoryLimit, stdout.String())
@@ -260,7 +266,7 @@ func TestCgroupMemoryHog(t *testing.T) {
 // kernel throttles it in most 100ms periods.
 func TestCgroupCPUThrottle(t *testing.T) {
 	cg := realCgroup(t, Limits{CPUs: 0.2}, "spin")
-	cmd := Command(childSpin)
+	cmd := child(childSpin)
 	startJoined(t, cg, cmd)
 	require.NoError(t, cmd.Wait())
 	s, err := cg.Stats()

@@ -1,4 +1,4 @@
-package container
+package cgroups
 
 import (
 	"errors"
@@ -10,12 +10,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// staleAge is how old an empty cgroup must be before CleanStaleCgroups
+// staleAge is how old an empty cgroup must be before CleanStale
 // takes it for stale: a container that is starting has an empty cgroup
-// for a moment, between NewCgroup and Add.
+// for a moment, between New and Add.
 const staleAge = 5 * time.Second
 
-// CleanStaleCgroups removes the cgroups that a runtime which crashed or
+// CleanStale removes the cgroups that a runtime which crashed or
 // was killed left behind: the directories in unboxed/ (under this
 // process's own cgroup in each v1 hierarchy, or /sys/fs/cgroup/unboxed on
 // v2) that hold no process, are at least a few seconds old and that no
@@ -24,7 +24,7 @@ const staleAge = 5 * time.Second
 // outlived its runtime and is killed first. It never touches anything
 // outside unboxed/. A process that may not create
 // cgroups has none to clean: nil, nil.
-func CleanStaleCgroups() ([]string, error) {
+func CleanStale() ([]string, error) {
 	l, err := DetectLayout()
 	if err != nil {
 		return nil, err
@@ -36,7 +36,7 @@ func CleanStaleCgroups() ([]string, error) {
 	return cleanStaleAt(l, own, staleAge, nil)
 }
 
-// cleanStaleAt is CleanStaleCgroups for a given layout and own cgroups,
+// cleanStaleAt is CleanStale for a given layout and own cgroups,
 // with minAge the age below which a cgroup is left alone; match, when not
 // nil, picks the container ids to consider (tests pick their own).
 func cleanStaleAt(l Layout, own map[string]string, minAge time.Duration, match func(id string) bool) ([]string, error) {
@@ -79,7 +79,7 @@ func cleanStaleAt(l Layout, own map[string]string, minAge time.Duration, match f
 	return removed, nil
 }
 
-// cgroupParents lists the unboxed parent directories that NewCgroup uses
+// cgroupParents lists the unboxed parent directories that New uses
 // on this layout.
 func cgroupParents(l Layout, own map[string]string) ([]string, error) {
 	if l.Version == "v2" {

@@ -1,12 +1,10 @@
-package container
+package cgroups
 
 // Real-kernel tests of starting a process inside its cgroup
 // (cgroup_inside_linux.go) and of the pids limit the init writes itself
 // (pids_linux.go).
 
 import (
-	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"path"
@@ -55,13 +53,13 @@ func TestCgroupStartInside(t *testing.T) {
 	cg := realCgroup(t, Limits{Memory: 64 << 20, Pids: 16}, "inside")
 	own, err := os.ReadFile("/proc/self/cgroup")
 	require.NoError(t, err)
-	starter, ok := cg.(startsInside)
+	starter, ok := cg.(StartsInside)
 	require.True(t, ok, "the library's %T starts processes inside", cg)
 
 	var out strings.Builder
 	cmd := exec.Command("/bin/cat", "/proc/self/cgroup")
 	cmd.Stdout = &out
-	require.NoError(t, starter.startInside(cmd))
+	require.NoError(t, starter.StartInside(cmd))
 	require.NoError(t, cmd.Wait())
 
 	for _, c := range []string{"memory", "pids"} {
@@ -107,67 +105,18 @@ func TestCgroupStartInsideV2(t *testing.T) {
 	var out strings.Builder
 	cmd := exec.Command("/bin/cat", "/proc/self/cgroup")
 	cmd.Stdout = &out
-	require.NoError(t, cg.startInside(cmd))
+	require.NoError(t, cg.StartInside(cmd))
 	require.NoError(t, cmd.Wait())
 	assert.Equal(t, ":"+strings.TrimPrefix(dir, l.V2), cgroupLine(out.String(), ""))
 }
 
-// When the cgroup cannot take the process at its birth, Start's fallback
-// starts a fresh copy of the command the usual way.
-func TestCgroupStartInsideFallsBack(t *testing.T) {
+// CLONE_INTO_CGROUP refuses a directory that is no cgroup: the runtime
+// then starts a fresh copy of the command the usual way (container's
+// TestCgroupStartFallsBack).
+func TestCgroupStartInsideRefusesNonCgroup(t *testing.T) {
 	needRoot(t)
-	notACgroup := &cgroupV2{dir: t.TempDir()} // clone3 refuses a plain directory
+	notACgroup := &cgroupV2{dir: t.TempDir()}
 	cmd := exec.Command("/bin/true")
-	err := notACgroup.startInside(cmd)
+	err := notACgroup.StartInside(cmd)
 	require.Error(t, err, "CLONE_INTO_CGROUP into a directory that is no cgroup")
-
-	c := &Container{cgroup: notACgroup, cmd: exec.Command("/bin/true")}
-	require.NoError(t, c.start())
-	assert.False(t, c.inside, "started the usual way, to be added later")
-	require.NoError(t, c.cmd.Wait())
-}
-
-// The init writes the pids limit itself just before it execs the command,
-// so even a limit of 1 leaves room for the init's Go runtime: the command
-// runs, and only its own forks are refused.
-func TestContainerTinyPidsLimit(t *testing.T) {
-	needRoot(t)
-	for i := 0; i < 10; i++ {
-		out, code, st := runLimited(t, Limits{Pids: 1}, `echo alone`)
-		require.Equal(t, 0, code, "run %d: %s", i, out)
-		assert.Equal(t, "alone\n", out)
-		assert.Equal(t, int64(1), st.PidsMax)
-	}
-	out, code, st := runLimited(t, Limits{Pids: 1}, `/bin/true; echo after the fork`)
-	assert.Equal(t, 2, code, out)
-	assert.Contains(t, out, "can't fork")
-	assert.NotContains(t, out, "after the fork")
-	assert.GreaterOrEqual(t, st.ForkFailures, int64(1))
-}
-
-// With an init, its own threads count against the pids limit for as long
-// as the container runs: a limit that leaves no room for the command is
-// refused with the number to use.
-func TestContainerPidsLimitTooLowForInit(t *testing.T) {
-	needRoot(t)
-	_, err := Start(context.Background(), Config{
-		Args: []string{"/bin/true"}, Rootfs: testRootfs(t), Namespaces: AllNamespaces,
-		Init: true, Limits: Limits{Pids: 2},
-	})
-	var e *Error
-	require.True(t, errors.As(err, &e), "want an *Error, got %v", err)
-	assert.Equal(t, ExitRuntimeError, e.Code)
-	assert.Contains(t, err.Error(), "pids limit 2 is too low with an init")
-	assert.Contains(t, err.Error(), "want at least")
-
-	var out strings.Builder
-	c, err := Start(context.Background(), Config{
-		Args: []string{"/bin/sh", "-c", "echo fine"}, Rootfs: testRootfs(t), Namespaces: AllNamespaces,
-		Init: true, Limits: Limits{Pids: 16}, Stdout: &out, Stderr: &out,
-	})
-	require.NoError(t, err)
-	code, err := c.Wait()
-	require.NoError(t, err)
-	assert.Equal(t, 0, code, out.String())
-	assert.Equal(t, "fine\n", out.String())
 }

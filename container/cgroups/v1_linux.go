@@ -1,4 +1,4 @@
-package container
+package cgroups
 
 // cgroup v1 (Linux 2.6.24): one hierarchy per controller, each with its
 // own tree of directories. A container's cgroup is a directory in each of

@@ -1,4 +1,4 @@
-package container
+package cgroups
 
 // Both versions' file layouts, checked against a fake cgroupfs
 // (cgroup_fakefs_linux_test.go) whatever this host mounts; the real kernel
@@ -22,7 +22,7 @@ var testLimits = Limits{Memory: 32 << 20, Pids: 16, CPUs: 0.5}
 func TestCgroupFakeV2Files(t *testing.T) {
 	useFakeCgroupfs(t)
 	l, root := fakeV2(t, "cpuset cpu io memory hugetlb pids rdma misc", "")
-	cg, err := newCgroupAt(l, nil, "box", testLimits, false)
+	cg, err := newCgroupAt(l, nil, "box", testLimits)
 	require.NoError(t, err)
 	dir := filepath.Join(root, "unboxed", "box")
 	require.Equal(t, dir, cg.Path(), "v2: the cgroup is /sys/fs/cgroup/unboxed/<id>")
@@ -55,7 +55,7 @@ func TestCgroupFakeV2Files(t *testing.T) {
 func TestCgroupFakeV2EnablesOnlyWhatIsOff(t *testing.T) {
 	useFakeCgroupfs(t)
 	l, root := fakeV2(t, "cpu memory pids", "memory pids")
-	cg, err := newCgroupAt(l, nil, "box", Limits{}, false)
+	cg, err := newCgroupAt(l, nil, "box", Limits{})
 	require.NoError(t, err)
 	t.Cleanup(func() { cg.Destroy() })
 	requireFile(t, "+cpu", root, "cgroup.subtree_control") // memory and pids are on already
@@ -65,7 +65,7 @@ func TestCgroupFakeV2EnablesOnlyWhatIsOff(t *testing.T) {
 func TestCgroupFakeV2ControllerMissing(t *testing.T) {
 	useFakeCgroupfs(t)
 	l, root := fakeV2(t, "cpu pids", "")
-	_, err := newCgroupAt(l, nil, "box", testLimits, false)
+	_, err := newCgroupAt(l, nil, "box", testLimits)
 	require.ErrorIs(t, err, ErrControllerMissing)
 	assert.Contains(t, err.Error(), "memory is not available")
 	assert.Contains(t, err.Error(), "cgroup_disable=memory", "the error says how to enable it")
@@ -73,7 +73,7 @@ func TestCgroupFakeV2ControllerMissing(t *testing.T) {
 
 	// Without a memory limit the cgroup is made; a memory limit later is
 	// refused the same way.
-	cg, err := newCgroupAt(l, nil, "box", Limits{Pids: 16}, false)
+	cg, err := newCgroupAt(l, nil, "box", Limits{Pids: 16})
 	require.NoError(t, err)
 	t.Cleanup(func() { cg.Destroy() })
 	requireFile(t, "+pids +cpu", root, "cgroup.subtree_control")
@@ -85,7 +85,7 @@ func TestCgroupFakeV2ControllerMissing(t *testing.T) {
 func TestCgroupFakeV1Files(t *testing.T) {
 	useFakeCgroupfs(t)
 	l, own, root := fakeV1(t)
-	cg, err := newCgroupAt(l, own, "box", testLimits, false)
+	cg, err := newCgroupAt(l, own, "box", testLimits)
 	require.NoError(t, err)
 	mem := filepath.Join(root, "memory", "process_api", "abc", "unboxed", "box")
 	pids := filepath.Join(root, "pids", "unboxed", "box")
@@ -123,7 +123,7 @@ func TestCgroupFakeV1ControllerMissing(t *testing.T) {
 	useFakeCgroupfs(t)
 	l, own, root := fakeV1(t)
 	delete(l.V1, "pids")
-	_, err := newCgroupAt(l, own, "box", testLimits, false)
+	_, err := newCgroupAt(l, own, "box", testLimits)
 	require.ErrorIs(t, err, ErrControllerMissing)
 	assert.Contains(t, err.Error(), "pids is not available")
 	assert.Contains(t, err.Error(), "mount -t cgroup -o pids", "the error says how to enable it")
@@ -134,14 +134,14 @@ func TestCgroupFakeV1ControllerMissing(t *testing.T) {
 func TestCgroupFakeExistingIDIsRefused(t *testing.T) {
 	useFakeCgroupfs(t)
 	l, own, root := fakeV1(t)
-	first, err := newCgroupAt(l, own, "box", testLimits, false)
+	first, err := newCgroupAt(l, own, "box", testLimits)
 	require.NoError(t, err)
 	t.Cleanup(func() { first.Destroy() })
-	_, err = newCgroupAt(l, own, "box", testLimits, false)
+	_, err = newCgroupAt(l, own, "box", testLimits)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "exists")
 	assert.DirExists(t, filepath.Join(root, "memory", "process_api", "abc", "unboxed", "box"),
-		"a failed NewCgroup leaves alone what it did not make")
+		"a failed New leaves alone what it did not make")
 }
 
 func TestCgroupFakeBadValues(t *testing.T) {
@@ -159,13 +159,13 @@ func TestCgroupFakeBadValues(t *testing.T) {
 		{"cpus below 0.01", Limits{CPUs: 0.001}, "0.01"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := newCgroupAt(l, own, "box", tc.limits, false)
+			_, err := newCgroupAt(l, own, "box", tc.limits)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.says)
 			assert.NoDirExists(t, filepath.Join(root, "pids", "unboxed"), "bad values are refused before anything is made")
 		})
 	}
-	_, err := newCgroupAt(l, own, "../escape", Limits{}, false)
+	_, err := newCgroupAt(l, own, "../escape", Limits{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "without slashes")
 }
@@ -174,7 +174,7 @@ func TestCgroupFakeStats(t *testing.T) {
 	useFakeCgroupfs(t)
 	t.Run("v1", func(t *testing.T) {
 		l, own, _ := fakeV1(t)
-		cg, err := newCgroupAt(l, own, "box", testLimits, false)
+		cg, err := newCgroupAt(l, own, "box", testLimits)
 		require.NoError(t, err)
 		t.Cleanup(func() { cg.Destroy() })
 		v1 := cg.(*cgroupV1)
@@ -191,7 +191,7 @@ func TestCgroupFakeStats(t *testing.T) {
 	})
 	t.Run("v2", func(t *testing.T) {
 		l, _ := fakeV2(t, "cpu memory pids", "")
-		cg, err := newCgroupAt(l, nil, "box", Limits{Pids: 16}, false)
+		cg, err := newCgroupAt(l, nil, "box", Limits{Pids: 16})
 		require.NoError(t, err)
 		t.Cleanup(func() { cg.Destroy() })
 		fakeFiles(t, cg.Path(), map[string]string{

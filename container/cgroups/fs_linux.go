@@ -1,4 +1,4 @@
-package container
+package cgroups
 
 // The cgroup filesystem, as the cgroup stage touches it: every write goes
 // through writeCgroupFile, every directory is made by cgroupMkdir and
@@ -149,7 +149,7 @@ func makeCgroupDir(base, id string, prepare func(base string) error) (string, er
 		case err == nil:
 			return dir, nil
 		case errors.Is(err, os.ErrExist):
-			return "", fmt.Errorf("create cgroup %s: it exists: is a container with id %q running? (a stale one is removed by CleanStaleCgroups)", dir, id)
+			return "", fmt.Errorf("create cgroup %s: it exists: is a container with id %q running? (a stale one is removed by CleanStale)", dir, id)
 		case !errors.Is(err, os.ErrNotExist):
 			return "", fmt.Errorf("create cgroup %s: %w", dir, err)
 		}
@@ -158,7 +158,7 @@ func makeCgroupDir(base, id string, prepare func(base string) error) (string, er
 }
 
 // lockCgroupDir takes a shared flock(2) on the cgroup directory and keeps
-// it open: CleanStaleCgroups leaves alone every cgroup that some running
+// it open: CleanStale leaves alone every cgroup that some running
 // runtime holds this way. It returns the descriptor to close, or -1.
 func lockCgroupDir(dir string) int {
 	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)

@@ -1,4 +1,4 @@
-package container
+package cgroups
 
 // Starting the init inside its cgroup, rather than moving it in after.
 //
@@ -32,7 +32,6 @@ package container
 // cgroup.procs, where Destroy kills whatever it finds.
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -43,18 +42,32 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// startsInside is a Cgroup that can start a process inside itself, which
-// costs less than Add after the start. The library's own cgroups can; a
-// lesson's need not, and Start then starts the init and calls Add.
-type startsInside interface {
-	// startInside starts cmd with its process born in the cgroup. On an
-	// error cmd may have been used: start a fresh copy (startAgain) the
-	// usual way.
-	startInside(cmd *exec.Cmd) error
+// DeferPidsLimit writes "max" to pids.max and returns it open for writing.
+func (cg *cgroupV2) DeferPidsLimit() (*os.File, error) { return deferPids(cg.dir) }
+
+// DeferPidsLimit writes "max" to pids.max, in the pids hierarchy, and
+// returns it open for writing.
+func (cg *cgroupV1) DeferPidsLimit() (*os.File, error) {
+	dir, ok := cg.dir["pids"]
+	if !ok {
+		return nil, missingController("pids", "this cgroup", "it was made without a pids limit")
+	}
+	return deferPids(dir)
 }
 
-// startInside starts cmd with clone3(2) and CLONE_INTO_CGROUP.
-func (cg *cgroupV2) startInside(cmd *exec.Cmd) error {
+func deferPids(dir string) (*os.File, error) {
+	if err := writeCgroupFile(dir, "pids.max", "max"); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "pids.max"), os.O_WRONLY, 0)
+	if err != nil {
+		return nil, fmt.Errorf("open pids limit: %w", err)
+	}
+	return f, nil
+}
+
+// StartInside starts cmd with clone3(2) and CLONE_INTO_CGROUP.
+func (cg *cgroupV2) StartInside(cmd *exec.Cmd) error {
 	fd, err := unix.Open(cg.dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return &os.PathError{Op: "open", Path: cg.dir, Err: err}
@@ -69,9 +82,9 @@ func (cg *cgroupV2) startInside(cmd *exec.Cmd) error {
 	return cmd.Start()
 }
 
-// startInside starts cmd from a thread that has joined the container's
+// StartInside starts cmd from a thread that has joined the container's
 // cgroup in each hierarchy, and then moves that thread back.
-func (cg *cgroupV1) startInside(cmd *exec.Cmd) error {
+func (cg *cgroupV1) StartInside(cmd *exec.Cmd) error {
 	return onSpareThread(func() (stuck bool, err error) {
 		home, err := threadCgroups()
 		if err != nil {
@@ -136,45 +149,3 @@ func onSpareThread(f func() (stuck bool, err error)) error {
 // threadCgroups reads the calling thread's own cgroups, which on v1 may
 // differ from its process's.
 func threadCgroups() (map[string]string, error) { return readProcCgroup("/proc/thread-self/cgroup") }
-
-// startAgain is a fresh copy of cmd, which has been started or tried: an
-// exec.Cmd starts only once.
-func startAgain(cmd *exec.Cmd) *exec.Cmd {
-	fresh := exec.Command(cmd.Path)
-	fresh.Args, fresh.Env, fresh.Dir = cmd.Args, cmd.Env, cmd.Dir
-	fresh.Stdin, fresh.Stdout, fresh.Stderr = cmd.Stdin, cmd.Stdout, cmd.Stderr
-	fresh.ExtraFiles, fresh.WaitDelay = cmd.ExtraFiles, cmd.WaitDelay
-	if cmd.SysProcAttr != nil {
-		attr := *cmd.SysProcAttr
-		attr.UseCgroupFD, attr.CgroupFD = false, 0
-		fresh.SysProcAttr = &attr
-	}
-	return fresh
-}
-
-// containerCgroup makes a container's cgroup through the NewCgroup stage.
-// The library's own stage leaves the pids limit out and returns pids.max
-// open for writing: the init writes the limit itself, just before it runs
-// the command (see pidsLimitFd).
-func containerCgroup(id string, limits Limits) (Cgroup, *os.File, error) {
-	if !libraryCgroups() || limits.Pids == 0 {
-		cg, err := steps().NewCgroup(id, limits)
-		return cg, nil, err
-	}
-	cg, err := newHostCgroup(id, limits, true)
-	if err != nil {
-		return nil, nil, err
-	}
-	var dir string
-	switch cg := cg.(type) {
-	case *cgroupV1:
-		dir = cg.dir["pids"]
-	case *cgroupV2:
-		dir = cg.dir
-	}
-	f, err := os.OpenFile(filepath.Join(dir, "pids.max"), os.O_WRONLY, 0)
-	if err != nil {
-		return nil, nil, errors.Join(err, cg.Destroy())
-	}
-	return cg, f, nil
-}

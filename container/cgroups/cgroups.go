@@ -1,4 +1,4 @@
-package container
+package cgroups
 
 // The cgroups stage: resource limits (lesson 05). A namespace changes what a
 // process sees; a control group changes what it may use. The kernel files
@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"os/exec"
 	"time"
 )
 
@@ -71,7 +73,7 @@ type Stats struct {
 }
 
 // Cgroup is one container's control group: a directory in the v2 hierarchy,
-// or one in each v1 hierarchy it uses. Make one with NewCgroup; Destroy it
+// or one in each v1 hierarchy it uses. Make one with New; Destroy it
 // when the container has ended, also on every error path.
 type Cgroup interface {
 	// SetMemory limits memory to bytes (v2 memory.max and memory.swap.max
@@ -101,6 +103,26 @@ type Cgroup interface {
 	Path() string
 }
 
+// StartsInside is a Cgroup that can start a process inside itself, which
+// costs less than Add after the start. The cgroups New makes can; one of a
+// lesson's need not, and the runtime then starts the process and calls Add.
+type StartsInside interface {
+	// StartInside starts cmd with its process born in the cgroup. On an
+	// error cmd may have been used: start a fresh copy the usual way.
+	StartInside(cmd *exec.Cmd) error
+}
+
+// PidsLimitDeferrer is a Cgroup whose pids limit the container's init may
+// write itself, just before it runs the command: the init's Go runtime
+// starts threads of its own, and a limit of 1 or 2 in force while it runs
+// would kill it. A Cgroup without this method keeps the limit that New
+// set from the start.
+type PidsLimitDeferrer interface {
+	// DeferPidsLimit lifts the pids limit ("max") for now and returns
+	// pids.max open for writing, for the init to write the limit into.
+	DeferPidsLimit() (*os.File, error)
+}
+
 var (
 	// ErrControllerMissing means a limit needs a controller that this host
 	// does not offer where the cgroup is made. The error that wraps it
@@ -111,6 +133,14 @@ var (
 	// wraps it says how to get one.
 	ErrNoCgroupAccess = errors.New("no permission to create cgroups")
 )
+
+// limitControllers are the controllers the runtime sets limits with, in
+// the order it sets them.
+var limitControllers = []string{"memory", "pids", "cpu"}
+
+// Controllers lists the controllers a container's cgroup uses: memory,
+// pids and cpu, in the order New sets their limits.
+func Controllers() []string { return append([]string(nil), limitControllers...) }
 
 // cpuPeriod is the CFS bandwidth period the runtime uses, in microseconds:
 // 100ms, the kernel's default (sched-bwc.rst).

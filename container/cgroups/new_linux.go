@@ -1,4 +1,4 @@
-package container
+package cgroups
 
 import (
 	"errors"
@@ -12,11 +12,7 @@ import (
 // at the top of the hierarchy on v2, that holds one cgroup per container.
 const cgroupParent = "unboxed"
 
-// limitControllers are the controllers the runtime sets limits with, in
-// the order it sets them.
-var limitControllers = []string{"memory", "pids", "cpu"}
-
-// NewCgroup creates the cgroup of the container id, with limits set, in
+// New creates the cgroup of the container id, with limits set, in
 // the layout this host mounts (DetectLayout):
 //
 //   - v1 and hybrid: <hierarchy>/<own>/unboxed/<id> in each of the memory,
@@ -32,17 +28,9 @@ var limitControllers = []string{"memory", "pids", "cpu"}
 // (each costs a mkdir, a join and an rmdir), so Stats counts only what
 // those offer; a controller that a limit needs and the host lacks is an
 // error that wraps ErrControllerMissing. Not being allowed to create cgroups is an error
-// that wraps ErrNoCgroupAccess. On any error, nothing NewCgroup made is
+// that wraps ErrNoCgroupAccess. On any error, nothing New made is
 // left behind.
-func NewCgroup(id string, limits Limits) (Cgroup, error) {
-	return newHostCgroup(id, limits, false)
-}
-
-// newHostCgroup is NewCgroup. With pidsLater it makes the pids cgroup
-// that limits.Pids needs but leaves its pids.max at "max": Start then
-// hands the file to the init, which writes the limit itself just before
-// it runs the command (see pidsLimitFd).
-func newHostCgroup(id string, limits Limits, pidsLater bool) (Cgroup, error) {
+func New(id string, limits Limits) (Cgroup, error) {
 	if err := validCgroupID(id); err != nil {
 		return nil, err
 	}
@@ -57,12 +45,12 @@ func newHostCgroup(id string, limits Limits, pidsLater bool) (Cgroup, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create cgroup %s: %w", id, err)
 	}
-	return newCgroupAt(l, own, id, limits, pidsLater)
+	return newCgroupAt(l, own, id, limits)
 }
 
-// newCgroupAt is NewCgroup for the given layout and own cgroups (as
+// newCgroupAt is New for the given layout and own cgroups (as
 // parseProcCgroup reads them), so tests can point it at a fake cgroupfs.
-func newCgroupAt(l Layout, own map[string]string, id string, limits Limits, pidsLater bool) (Cgroup, error) {
+func newCgroupAt(l Layout, own map[string]string, id string, limits Limits) (Cgroup, error) {
 	if err := validCgroupID(id); err != nil {
 		return nil, err
 	}
@@ -81,11 +69,7 @@ func newCgroupAt(l Layout, own map[string]string, id string, limits Limits, pids
 	if err != nil {
 		return nil, err
 	}
-	apply := limits
-	if pidsLater {
-		apply.Pids = 0
-	}
-	if err := applyLimits(cg, apply); err != nil {
+	if err := applyLimits(cg, limits); err != nil {
 		return nil, errors.Join(err, cg.Destroy())
 	}
 	return cg, nil

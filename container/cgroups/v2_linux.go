@@ -1,4 +1,4 @@
-package container
+package cgroups
 
 // cgroup v2 (Linux 4.5): one hierarchy. A controller works in a cgroup only
 // when every ancestor enables it for its children in cgroup.subtree_control,
@@ -29,37 +29,8 @@ type cgroupV2 struct {
 }
 
 func newCgroupV2(l Layout, own map[string]string, id string, limits Limits) (*cgroupV2, error) {
-	top, delegated, err := v2Parent(l, own)
-	if errors.Is(err, ErrNoCgroupAccess) && unix.Geteuid() != 0 && l.Version == "v2" {
-		scope, serr := moveToDelegatedScope()
-		if serr != nil {
-			return nil, fmt.Errorf("%w; %v", err, serr)
-		}
-		own[""] = scope
-		top, delegated, err = v2Parent(l, own)
-	}
+	top, enable, err := v2Top(l, own, limits)
 	if err != nil {
-		return nil, err
-	}
-	s, err := readCgroupFile(top, "cgroup.controllers")
-	if err != nil {
-		return nil, fmt.Errorf("create cgroup: %w", err)
-	}
-	available := strings.Fields(s)
-	var enable []string
-	for _, c := range limitControllers {
-		switch {
-		case contains(available, c):
-			enable = append(enable, c)
-		case limits.needs(c) && delegated:
-			return nil, missingController(c, filepath.Join(top, "cgroup.controllers"),
-				"systemd did not delegate it: sudo systemctl edit user@.service, add [Service] Delegate=cpu cpuset io memory pids")
-		case limits.needs(c):
-			return nil, missingController(c, filepath.Join(top, "cgroup.controllers"),
-				fmt.Sprintf("is it bound to a v1 hierarchy, or disabled at boot? see grep %s /proc/cgroups /proc/cmdline, and boot without cgroup_disable=%s", c, c))
-		}
-	}
-	if err := enableControllers(top, enable, delegated); err != nil {
 		return nil, err
 	}
 	base := filepath.Join(top, cgroupParent)
@@ -75,6 +46,48 @@ func newCgroupV2(l Layout, own map[string]string, id string, limits Limits) (*cg
 	cg.dir = dir
 	cg.made(dir, base)
 	return cg, nil
+}
+
+// v2Top finds the cgroup under which the unboxed parent goes (v2Parent),
+// asking the user's systemd manager for a delegated one when this process
+// has none (rootless on a systemd host), and enables there those of the
+// memory, pids and cpu controllers that it offers. It returns the
+// controllers enabled; a controller that limits need and the host does not
+// offer is an error that wraps ErrControllerMissing.
+func v2Top(l Layout, own map[string]string, limits Limits) (top string, enable []string, err error) {
+	top, delegated, err := v2Parent(l, own)
+	if errors.Is(err, ErrNoCgroupAccess) && unix.Geteuid() != 0 && l.Version == "v2" {
+		scope, serr := moveToDelegatedScope()
+		if serr != nil {
+			return "", nil, fmt.Errorf("%w; %v", err, serr)
+		}
+		own[""] = scope
+		top, delegated, err = v2Parent(l, own)
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	s, err := readCgroupFile(top, "cgroup.controllers")
+	if err != nil {
+		return "", nil, fmt.Errorf("create cgroup: %w", err)
+	}
+	available := strings.Fields(s)
+	for _, c := range limitControllers {
+		switch {
+		case contains(available, c):
+			enable = append(enable, c)
+		case limits.needs(c) && delegated:
+			return "", nil, missingController(c, filepath.Join(top, "cgroup.controllers"),
+				"systemd did not delegate it: sudo systemctl edit user@.service, add [Service] Delegate=cpu cpuset io memory pids")
+		case limits.needs(c):
+			return "", nil, missingController(c, filepath.Join(top, "cgroup.controllers"),
+				fmt.Sprintf("is it bound to a v1 hierarchy, or disabled at boot? see grep %s /proc/cgroups /proc/cmdline, and boot without cgroup_disable=%s", c, c))
+		}
+	}
+	if err := enableControllers(top, enable, delegated); err != nil {
+		return "", nil, err
+	}
+	return top, enable, nil
 }
 
 // v2Parent picks the cgroup under which the unboxed parent goes: the top
