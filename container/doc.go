@@ -8,9 +8,10 @@
 //     "unboxed-init", with clone flags for the namespaces in Config (see
 //     Register, Init and Command: Go cannot unshare its own threads safely).
 //     The child starts its Go runtime and waits for its spec.
-//  2. Meanwhile the parent makes the container's state directory (the
-//     overlay's upper and work directories) and its cgroup (NewCgroup),
-//     puts the waiting child in the cgroup, and sends the spec over a pipe.
+//  2. Before that, the parent makes the container's cgroup (NewCgroup), so
+//     the child is born in it; meanwhile it makes the state directory (the
+//     overlay's upper and work directories), puts the child in the cgroup
+//     if it could not be born there, and sends the spec over a pipe.
 //  3. Inside its new namespaces the child sets the container up, one stage
 //     after another: MakePrivate, SetHostname, MountOverlay over the rootfs
 //     and layers, volumes, PivotRoot (or Chroot), MountStandard (which
@@ -34,7 +35,28 @@
 // the learner to write one stage's core function with the same signature.
 // Use puts the learner's functions in place of the library's (Stages), so
 // a real container runs on their code; call Init first thing in main and
-// in TestMain so the re-executed child finds its function.
+// in TestMain so the re-executed child finds its function. Each stage runs
+// on one side of the re-exec:
+//
+//	stage          lesson  file                 side
+//	RunProcess     01      process_linux.go     init (with Config.Init)
+//	Command        01      reexec_linux.go      runtime
+//	Chroot         02      mounts_linux.go      init (Config.NoPivot)
+//	CloneFlags     03      namespace_linux.go   runtime
+//	SetHostname    03      hostname_linux.go    init
+//	MountProc      03      hostname_linux.go    init
+//	MakePrivate    04      mounts_linux.go      init
+//	PivotRoot      04      mounts_linux.go      init
+//	MountStandard  04      devices_linux.go     init
+//	NewCgroup      05      package cgroups      runtime (the init writes a pids limit last)
+//	MountOverlay   06      overlay_linux.go     init (the runtime makes its directories)
+//
+// The cgroups stage is the one big enough for a package of its own,
+// container/cgroups: v1 and v2 share its tree, kill and rmdir code. The
+// runtime makes the container's cgroup before it starts the init, so the
+// init is born inside it where the cgroup can do that
+// (cgroups.StartsInside), and the cgroup view of the container is mounted
+// by the init (cgroupns_linux.go).
 //
 // Linux only: on other systems the package compiles, and Start says to use
 // the workshop's Vagrant VM.
