@@ -7,6 +7,7 @@ package cgroups
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -251,4 +252,24 @@ func TestCgroupDelegatedLeafIsNotNestedAgain(t *testing.T) {
 	assert.Equal(t, delegated, dir, "want the same top after 20 runs")
 	assert.Equal(t, "/sys/fs/cgroup/x/leaf", delegatedTop("/sys/fs/cgroup/x/leaf", func(string) bool { return false }),
 		"want a leaf whose parent is not ours left as it is")
+}
+
+// A PID read from cgroup.procs may belong to another process by the time
+// it is signalled (the process exited and the PID was reused). killPinned
+// pins each PID with a pidfd and signals only those the cgroup still
+// lists: a process outside the cgroup survives, even when its PID was on
+// the list read earlier.
+func TestCgroupKillSparesAReusedPID(t *testing.T) {
+	dir := t.TempDir()
+	fakeFiles(t, dir, map[string]string{"cgroup.procs": ""}) // the cgroup has emptied meanwhile
+	outsider := exec.Command("/bin/sleep", "30")
+	require.NoError(t, outsider.Start())
+	t.Cleanup(func() { _ = outsider.Process.Kill(); _ = outsider.Wait() })
+
+	require.NoError(t, killPinned(dir, []int{outsider.Process.Pid}))
+	time.Sleep(20 * time.Millisecond)
+	var status unix.WaitStatus
+	pid, err := unix.Wait4(outsider.Process.Pid, &status, unix.WNOHANG, nil)
+	require.NoError(t, err)
+	require.Zero(t, pid, "want the process outside the cgroup alive, got it ended: %v", status)
 }

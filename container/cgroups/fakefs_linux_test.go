@@ -107,6 +107,7 @@ func fakeV2(t *testing.T, controllers, subtree string) (Layout, string) {
 		"cgroup.subtree_control": subtree,
 		"cgroup.procs":           "1\n",
 		"cgroup.kill":            "",
+		"cgroup.events":          "populated 0\nfrozen 0\n",
 		"memory.max":             "max",
 		"memory.swap.max":        "max",
 		"memory.peak":            "0",

@@ -180,34 +180,100 @@ const (
 )
 
 // killCgroup kills every process in the cgroup at dir and waits until
-// none is left. On v2 it writes cgroup.kill (Linux 5.14), which kills the
-// whole tree at once, new forks included; elsewhere it sends SIGKILL to
-// each process in cgroup.procs, again and again until the list is empty,
-// since a process may fork while it is being killed.
+// none is left.
+//
+// On v2 it writes cgroup.kill (Linux 5.14), which kills the whole tree at
+// once, forks in flight included, and waits for cgroup.events to say
+// "populated 0". It never signals a PID it read earlier: by then that PID
+// may belong to someone else.
+//
+// v1 has no cgroup.kill. There each listed process is pinned with a pidfd
+// (pidfd_open(2), Linux 5.3) and signalled through it only if the list,
+// read again after the pin, still holds it: a PID that was reused in
+// between names a process outside the cgroup and is left alone. Since a
+// process may fork while it is being killed, it goes round until the list
+// is empty.
 func killCgroup(dir string) error {
-	pids, err := cgroupProcs(dir)
-	if err != nil || len(pids) == 0 {
-		return err
-	}
 	if hasCgroupFile(dir, "cgroup.kill") {
+		if populated, err := isPopulated(dir); err != nil || !populated {
+			return err
+		}
 		if err := writeCgroupFile(dir, "cgroup.kill", "1"); err != nil {
 			return err
 		}
+		return waitUnpopulated(dir)
 	}
 	deadline := time.Now().Add(killTimeout)
-	for len(pids) > 0 {
-		for _, pid := range pids {
-			_ = unix.Kill(pid, unix.SIGKILL) // ESRCH: gone already
+	for {
+		pids, err := cgroupProcs(dir)
+		if err != nil || len(pids) == 0 {
+			return err
 		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("kill processes in cgroup %s: %v still there after %v", dir, pids, killTimeout)
 		}
-		time.Sleep(5 * time.Millisecond)
-		if pids, err = cgroupProcs(dir); err != nil {
+		if err := killPinned(dir, pids); err != nil {
 			return err
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// killPinned opens a pidfd for each of pids, reads the cgroup's list
+// again, and sends SIGKILL through the pidfds of those still in it.
+func killPinned(dir string, pids []int) error {
+	pinned := map[int]int{}
+	defer func() {
+		for _, fd := range pinned {
+			unix.Close(fd)
+		}
+	}()
+	for _, pid := range pids {
+		fd, err := unix.PidfdOpen(pid, 0)
+		switch {
+		case err == nil:
+			pinned[pid] = fd
+		case errors.Is(err, unix.ENOSYS):
+			// Before Linux 5.3: only the PID is there to signal.
+			_ = unix.Kill(pid, unix.SIGKILL)
+		}
+		// ESRCH: gone already.
+	}
+	still, err := cgroupProcs(dir)
+	if err != nil {
+		return err
+	}
+	for _, pid := range still {
+		if fd, ok := pinned[pid]; ok {
+			_ = unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0)
 		}
 	}
 	return nil
+}
+
+// isPopulated reads "populated" from a v2 cgroup's cgroup.events: whether
+// any process is in the cgroup or below it.
+func isPopulated(dir string) (bool, error) {
+	n, err := readCgroupKey(dir, "cgroup.events", "populated")
+	return n != 0, err
+}
+
+// waitUnpopulated waits, up to killTimeout, for cgroup.events to read
+// "populated 0": the killed processes have all exited.
+func waitUnpopulated(dir string) error {
+	deadline := time.Now().Add(killTimeout)
+	wait := 100 * time.Microsecond
+	for {
+		populated, err := isPopulated(dir)
+		if err != nil || !populated {
+			return err
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("kill processes in cgroup %s: still populated %v after writing cgroup.kill", dir, killTimeout)
+		}
+		time.Sleep(wait)
+		wait = min(2*wait, 10*time.Millisecond)
+	}
 }
 
 // removeCgroupDir removes the cgroup at dir, retrying with a short backoff
