@@ -142,6 +142,12 @@ var limitControllers = []string{"memory", "pids", "cpu"}
 // pids and cpu, in the order New sets their limits.
 func Controllers() []string { return append([]string(nil), limitControllers...) }
 
+// StaleAge is how old a cgroup that no runtime holds must be before
+// CleanStale takes it for stale: a runtime holds its containers' cgroups
+// from a moment after it makes them, and a lesson's cgroups stage may not
+// hold them at all.
+const StaleAge = 5 * time.Second
+
 // cpuPeriod is the CFS bandwidth period the runtime uses, in microseconds:
 // 100ms, the kernel's default (sched-bwc.rst).
 const cpuPeriod = 100000

@@ -10,11 +10,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// staleAge is how old an empty cgroup must be before CleanStale
-// takes it for stale: a container that is starting has an empty cgroup
-// for a moment, between New and Add.
-const staleAge = 5 * time.Second
-
 // CleanStale removes the cgroups that a runtime which crashed or
 // was killed left behind: the directories in unboxed/ (under this
 // process's own cgroup in each v1 hierarchy, or /sys/fs/cgroup/unboxed on
@@ -33,7 +28,7 @@ func CleanStale() ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("clean stale cgroups: %w", err)
 	}
-	return cleanStaleAt(l, own, staleAge, nil)
+	return cleanStaleAt(l, own, StaleAge, nil)
 }
 
 // cleanStaleAt is CleanStale for a given layout and own cgroups,

@@ -53,7 +53,7 @@ func TestCgroupStaleFake(t *testing.T) {
 			filepath.Join(root, "cpu,cpuacct", "unboxed"),
 		}
 		fakeStaleTree(t, bases...)
-		removed, err := cleanStaleAt(l, own, staleAge, nil)
+		removed, err := cleanStaleAt(l, own, StaleAge, nil)
 		require.NoError(t, err)
 		var want []string
 		for _, b := range bases {
@@ -70,14 +70,14 @@ func TestCgroupStaleFake(t *testing.T) {
 		l, root := fakeV2(t, "cpu memory pids", "")
 		base := filepath.Join(root, "unboxed")
 		fakeStaleTree(t, base)
-		removed, err := cleanStaleAt(l, nil, staleAge, nil)
+		removed, err := cleanStaleAt(l, nil, StaleAge, nil)
 		require.NoError(t, err)
 		assert.Equal(t, []string{filepath.Join(base, "stale")}, removed)
 		assert.DirExists(t, filepath.Join(root, "not-ours"))
 	})
 	t.Run("nothing to clean", func(t *testing.T) {
 		l, root := fakeV2(t, "cpu memory pids", "")
-		removed, err := cleanStaleAt(l, nil, staleAge, nil)
+		removed, err := cleanStaleAt(l, nil, StaleAge, nil)
 		require.NoError(t, err)
 		assert.Empty(t, removed)
 		assert.NoDirExists(t, filepath.Join(root, "unboxed"))

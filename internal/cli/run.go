@@ -12,11 +12,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/unboxed-go/unboxed/container"
 	"github.com/unboxed-go/unboxed/container/cgroups"
@@ -69,10 +67,11 @@ func Run(prog string, args []string) int {
 		}
 		opts.rootfs = dir
 	}
-	if opts.limits != (cgroups.Limits{}) && os.Geteuid() == 0 && sweepDue() {
+	if opts.limits != (cgroups.Limits{}) {
 		// What a killed runtime left: its cgroups, and any container that
-		// outlived it. The sweep touches only cgroups no runtime holds, so
-		// it runs beside this container rather than before it.
+		// outlived it. The sweep is a readdir and a non-blocking flock per
+		// cgroup (BenchmarkCleanStale), and it touches only cgroups no
+		// runtime holds, so it runs at every start, beside this container.
 		swept := make(chan struct{})
 		go func() { _, _ = cgroups.CleanStale(); close(swept) }()
 		defer func() { <-swept }()
@@ -118,24 +117,6 @@ func Run(prog string, args []string) int {
 		fmt.Fprintf(os.Stderr, "unboxed: container killed: out of memory (limit %s, peak %s)\n", humanSize(st.MemoryLimit), humanSize(st.MemoryPeak))
 	}
 	return code
-}
-
-// sweepEvery is how often runs look for what killed runtimes left: the
-// sweep costs a run about 0.4 ms, and leftovers are rare.
-const sweepEvery = time.Minute
-
-// sweepDue says whether the last sweep is older than sweepEvery, and marks
-// this one; it costs one stat(2) when not due.
-func sweepDue() bool {
-	mark := filepath.Join(container.DefaultStateDir(), ".last-sweep")
-	if info, err := os.Stat(mark); err == nil && time.Since(info.ModTime()) < sweepEvery {
-		return false
-	}
-	_ = os.MkdirAll(filepath.Dir(mark), 0o700)
-	_ = os.WriteFile(mark, nil, 0o600)
-	now := time.Now()
-	_ = os.Chtimes(mark, now, now)
-	return true
 }
 
 // humanSize writes bytes the way the flags take them: 32M, 1G, 512K.
