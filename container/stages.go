@@ -43,6 +43,9 @@ type Stages struct {
 	MountOverlay func(lowers []string, upper, work, target string) error
 	// NewCgroup makes the container's cgroup with its limits (lesson 05).
 	NewCgroup func(id string, limits cgroups.Limits) (cgroups.Cgroup, error)
+	// ApplyLayer unpacks one image layer's tar into a directory (lesson
+	// 09). ImageStore.Pull uses it for every layer it unpacks.
+	ApplyLayer func(layer io.Reader, dir string) error
 }
 
 var (
@@ -97,6 +100,9 @@ func steps() Stages {
 	}
 	if s.NewCgroup == nil {
 		s.NewCgroup = cgroups.New
+	}
+	if s.ApplyLayer == nil {
+		s.ApplyLayer = ApplyLayer
 	}
 	return s
 }

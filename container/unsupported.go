@@ -82,3 +82,29 @@ func DefaultStateDir() string {
 	}
 	return filepath.Join(cache, "unboxed", "state")
 }
+
+// ApplyLayer says that unboxed needs Linux.
+func ApplyLayer(io.Reader, string) error { return errNotLinux }
+
+// OpenImageStore says that unboxed needs Linux.
+func OpenImageStore(string) (*ImageStore, error) { return nil, errNotLinux }
+
+// Dir is the store's directory.
+func (s *ImageStore) Dir() string { return s.dir }
+
+// Pull says that unboxed needs Linux.
+func (s *ImageStore) Pull(context.Context, ImageRef, PullOptions) (*Image, error) {
+	return nil, errNotLinux
+}
+
+// Get says that unboxed needs Linux.
+func (s *ImageStore) Get(ImageRef) (*Image, error) { return nil, errNotLinux }
+
+// List says that unboxed needs Linux.
+func (s *ImageStore) List() ([]ImageInfo, error) { return nil, errNotLinux }
+
+// Remove says that unboxed needs Linux.
+func (s *ImageStore) Remove(ImageRef) (int64, error) { return 0, errNotLinux }
+
+// Prune says that unboxed needs Linux.
+func (s *ImageStore) Prune() (int64, error) { return 0, errNotLinux }

@@ -1,0 +1,188 @@
+package container
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+)
+
+func TestParseImageRef(t *testing.T) {
+	for in, want := range map[string]string{
+		"alpine":                           "docker.io/library/alpine:latest",
+		"docker.io/library/alpine:3.20":    "docker.io/library/alpine:3.20",
+		"docker://debian:bookworm-slim":    "docker.io/library/debian:bookworm-slim",
+		"localhost:5000/app:v1":            "localhost:5000/app:v1",
+		"127.0.0.1:5000/team/app":          "127.0.0.1:5000/team/app:latest",
+		"ghcr.io/o/r@sha256:" + hex64('a'): "ghcr.io/o/r@sha256:" + hex64('a'),
+		"oci:./layout:v1":                  "oci:./layout:v1",
+		"oci:/a:b/dir":                     "oci:/a:b/dir",
+		"oci-archive:img.tar":              "oci-archive:img.tar",
+		"docker-archive:/tmp/x:y.tar":      "docker-archive:/tmp/x:y.tar",
+	} {
+		r, err := ParseImageRef(in)
+		if assert.NoError(t, err, in) {
+			assert.Equal(t, want, r.String(), in)
+		}
+	}
+	for in, why := range map[string]string{
+		"":                    "not a name",
+		"Alpine":              `"Alpine" is not a valid name component`,
+		"alpine:3.20:x":       `"alpine:3.20" is not a valid name component`,
+		"alpine@sha256:12":    "is not sha256: and 64 hex digits",
+		"oci:":                "no path after oci:",
+		"oci:dir:bad tag!":    "not a valid tag",
+		"localhost:5000/A/b":  `"A" is not a valid name component`,
+		"has space/x":         "not a name",
+		"docker.io/library/.": "not a valid name component",
+	} {
+		_, err := ParseImageRef(in)
+		if assert.Error(t, err, in) {
+			assert.ErrorContains(t, err, why, in)
+			assert.ErrorContains(t, err, "want e.g. docker.io/library/alpine:3.20", in)
+		}
+	}
+}
+
+func hex64(c byte) string { return strings.Repeat(string(c), 64) }
+
+// A whiteout becomes a 0/0 character device, an opaque directory gets its
+// xattr, and the rest keeps its mode and mtime.
+func TestApplyLayerWhiteoutsAndOpaque(t *testing.T) {
+	dir := t.TempDir()
+	layer := layerTar(t,
+		entry{name: "data/.wh..wh..opq"}, // first, yet it hides only the lower layers
+		entry{name: "data/"},
+		entry{name: "data/new", body: "new\n", mode: 0o600},
+		entry{name: ".wh.gone"},
+		entry{name: "etc/"},
+		entry{name: "etc/link", link: "motd"},
+		entry{name: "etc/hard", link: "data/new", hard: true},
+	)
+	require.NoError(t, ApplyLayer(bytes.NewReader(layer), dir))
+	var st unix.Stat_t
+	require.NoError(t, unix.Lstat(filepath.Join(dir, "gone"), &st))
+	assert.Equal(t, uint32(unix.S_IFCHR), st.Mode&unix.S_IFMT, "the whiteout is a character device")
+	assert.Equal(t, uint64(0), st.Rdev, "the whiteout's device number")
+	assert.True(t, isOpaque(filepath.Join(dir, "data")), "data is marked opaque")
+	fi, err := os.Lstat(filepath.Join(dir, "data", "new"))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	assert.Equal(t, int64(1704164645), fi.ModTime().Unix(), "the tar's mtime")
+	target, err := os.Readlink(filepath.Join(dir, "etc", "link"))
+	require.NoError(t, err)
+	assert.Equal(t, "motd", target)
+	require.NoError(t, unix.Lstat(filepath.Join(dir, "etc", "hard"), &st))
+	assert.Equal(t, uint64(2), uint64(st.Nlink), "the hard link shares its inode")
+	_, err = os.Lstat(filepath.Join(dir, ".wh.gone"))
+	assert.True(t, os.IsNotExist(err), "no .wh. file is left")
+}
+
+// Every entry that would leave the layer is refused, and nothing is
+// written outside it.
+func TestApplyLayerRefusesEscapes(t *testing.T) {
+	for name, c := range map[string]struct {
+		entries []entry
+		want    string
+	}{
+		"dotdot":        {[]entry{{name: "../escape", body: "x"}}, `"../escape" leaves the layer`},
+		"deep dotdot":   {[]entry{{name: "a/../../escape", body: "x"}}, `leaves the layer through ".."`},
+		"absolute":      {[]entry{{name: "/escape", body: "x"}}, "an absolute name leaves the layer"},
+		"symlink":       {[]entry{{name: "evil", link: "../.."}, {name: "evil/escape", body: "x"}}, "through the symbolic link /evil -> ../.."},
+		"nested link":   {[]entry{{name: "a/"}, {name: "a/up", link: "../../"}, {name: "a/up/escape", body: "x"}}, "through the symbolic link /a/up"},
+		"hard link out": {[]entry{{name: "h", link: "../outside", hard: true}}, "hard link"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			parent := t.TempDir()
+			dir := filepath.Join(parent, "a", "layer")
+			require.NoError(t, os.MkdirAll(dir, 0o755))
+			require.NoError(t, os.WriteFile(filepath.Join(parent, "a", "outside"), []byte("host"), 0o644))
+			before := listing(t, parent)
+			err := ApplyLayer(bytes.NewReader(layerTar(t, c.entries...)), dir)
+			assert.ErrorContains(t, err, c.want)
+			after := listing(t, parent)
+			for _, line := range strings.Split(after, "\n") {
+				if !strings.HasPrefix(line, "a/layer/") && !strings.Contains(before, line) {
+					t.Errorf("want nothing written outside the layer, got %s", line)
+				}
+			}
+		})
+	}
+	// An absolute symlink is the container's root, so it stays inside.
+	dir := t.TempDir()
+	require.NoError(t, ApplyLayer(bytes.NewReader(layerTar(t, entry{name: "etc/"}, entry{name: "abs", link: "/etc"}, entry{name: "abs/x", body: "in"})), dir))
+	data, err := os.ReadFile(filepath.Join(dir, "etc", "x"))
+	require.NoError(t, err)
+	assert.Equal(t, "in", string(data))
+}
+
+// Device nodes need root; without it the layer is refused.
+func TestApplyLayerDeviceNodes(t *testing.T) {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	require.NoError(t, tw.WriteHeader(&tar.Header{Name: "null", Typeflag: tar.TypeChar, Mode: 0o666, Devmajor: 1, Devminor: 3}))
+	require.NoError(t, tw.Close())
+	dir := t.TempDir()
+	err := ApplyLayer(bytes.NewReader(buf.Bytes()), dir)
+	if os.Geteuid() != 0 || inUserNamespace() {
+		assert.ErrorContains(t, err, "device node")
+		return
+	}
+	require.NoError(t, err)
+	var st unix.Stat_t
+	require.NoError(t, unix.Lstat(filepath.Join(dir, "null"), &st))
+	assert.Equal(t, unix.Mkdev(1, 3), st.Rdev)
+}
+
+func pull(t *testing.T, s *ImageStore, ref string) (*Image, error) {
+	t.Helper()
+	r, err := ParseImageRef(ref)
+	require.NoError(t, err)
+	return s.Pull(context.Background(), r, PullOptions{})
+}
+
+func TestPullLayoutAndMultiPlatform(t *testing.T) {
+	cfg := ImageConfig{Entrypoint: []string{"/bin/greet"}, Cmd: []string{"world"}, Env: []string{"A=1"}, WorkingDir: "/data", ExposedPorts: []string{"80/tcp"}}
+	other := platform{OS: "linux", Architecture: "s390x"}
+	host := hostPlatform()
+	layout := writeLayout(t,
+		testImage{tag: "v1", config: cfg, layers: [][]byte{baseLayer(t)}},
+		testImage{platform: &other, layers: [][]byte{layerTar(t, entry{name: "which", body: "s390x"})}},
+		testImage{platform: &host, layers: [][]byte{layerTar(t, entry{name: "which", body: "host"})}},
+	)
+	s, err := OpenImageStore(t.TempDir())
+	require.NoError(t, err)
+	img, err := pull(t, s, "oci:"+layout+":v1")
+	require.NoError(t, err)
+	assert.Equal(t, cfg, img.Config)
+	require.Len(t, img.Layers, 1)
+	data, err := os.ReadFile(filepath.Join(img.Layers[0], "etc", "motd"))
+	require.NoError(t, err)
+	assert.Equal(t, "hello from the base\n", string(data))
+
+	img, err = pull(t, s, "oci:"+layout+":multi")
+	require.NoError(t, err)
+	data, err = os.ReadFile(filepath.Join(img.Layers[0], "which"))
+	require.NoError(t, err)
+	assert.Equal(t, "host", string(data), "the host's platform is chosen")
+
+	got, err := s.Get(mustRef(t, "oci:"+layout+":v1"))
+	require.NoError(t, err)
+	assert.Equal(t, cfg, got.Config)
+	_, err = s.Get(mustRef(t, "oci:"+layout+":nope"))
+	assert.ErrorIs(t, err, ErrImageNotStored)
+}
+
+func mustRef(t *testing.T, s string) ImageRef {
+	t.Helper()
+	r, err := ParseImageRef(s)
+	require.NoError(t, err)
+	return r
+}
