@@ -168,6 +168,6 @@ func baseLayer(t *testing.T) []byte {
 		entry{name: "data/a", body: "a\n"},
 		entry{name: "data/b", body: "b\n"},
 		entry{name: "gone", body: "soon deleted\n"},
-		entry{name: "bin/greet", body: "#!/bin/sh\necho greet \"$@\"\n", mode: 0o755},
+		entry{name: "usr/bin/greet", body: "#!/bin/sh\necho greet \"$@\"\n", mode: 0o755},
 	)
 }

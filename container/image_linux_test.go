@@ -149,7 +149,7 @@ func pull(t *testing.T, s *ImageStore, ref string) (*Image, error) {
 }
 
 func TestPullLayoutAndMultiPlatform(t *testing.T) {
-	cfg := ImageConfig{Entrypoint: []string{"/bin/greet"}, Cmd: []string{"world"}, Env: []string{"A=1"}, WorkingDir: "/data", ExposedPorts: []string{"80/tcp"}}
+	cfg := ImageConfig{Entrypoint: []string{"/usr/bin/greet"}, Cmd: []string{"world"}, Env: []string{"A=1"}, WorkingDir: "/data", ExposedPorts: []string{"80/tcp"}}
 	other := platform{OS: "linux", Architecture: "s390x"}
 	host := hostPlatform()
 	layout := writeLayout(t,

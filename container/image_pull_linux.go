@@ -95,7 +95,7 @@ func (s *ImageStore) pull(t *txn, src blobSource, ref ImageRef) (*Image, error) 
 	if len(m.Layers) == 0 {
 		return nil, fmt.Errorf("manifest %s lists no layers", d.Digest)
 	}
-	cdata, err := document(src, m.Config)
+	cdata, err := document(s.orStore(src, m.Config.Digest), m.Config)
 	if err != nil {
 		return nil, err
 	}
@@ -162,6 +162,15 @@ func document(src blobSource, d descriptor) ([]byte, error) {
 		return nil, fmt.Errorf("%s: its content hashes to %s: the blob was tampered with or corrupted", d.Digest, got)
 	}
 	return data, nil
+}
+
+// orStore is the store when it holds digest already, else src: a blob
+// in the store is not fetched again.
+func (s *ImageStore) orStore(src blobSource, digest string) blobSource {
+	if _, err := checkDigest(digest); err == nil && s.hasBlob(digest) {
+		return &layoutSource{dir: s.dir}
+	}
+	return src
 }
 
 // fetchBlob copies a layer into the store unless it is there already.
