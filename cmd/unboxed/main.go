@@ -32,18 +32,27 @@ func main() {
 		os.Exit(cli.Diff(prog, args))
 	case "demo":
 		os.Exit(cli.Demo(prog, args))
+	case "pull":
+		os.Exit(cli.Pull(prog, args))
+	case "images":
+		os.Exit(cli.Images(prog, args))
+	case "rmi":
+		os.Exit(cli.Rmi(prog, args))
+	case "prune":
+		os.Exit(cli.Prune(prog, args))
 	case "help", "-h", "--help":
 		usage()
 	default:
-		fmt.Fprintf(os.Stderr, "unboxed: unknown verb %q; the verbs are: run, diff, demo (unboxed help)\n", verb)
+		fmt.Fprintf(os.Stderr, "unboxed: unknown verb %q; the verbs are: run, diff, demo, pull, images, rmi, prune (unboxed help)\n", verb)
 		os.Exit(2)
 	}
 }
 
 func usage() {
 	fmt.Printf("unboxed: a small container runtime\n\n")
-	for _, v := range [][2]string{{cli.RunUsage, cli.RunSummary}, {cli.DiffUsage, cli.DiffSummary}, {cli.DemoUsage, cli.DemoSummary}} {
-		fmt.Printf("  unboxed %-46s %s\n", v[0], v[1])
+	for _, v := range [][2]string{{cli.RunUsage, cli.RunSummary}, {cli.DiffUsage, cli.DiffSummary}, {cli.DemoUsage, cli.DemoSummary},
+		{cli.PullUsage, cli.PullSummary}, {cli.ImagesUsage, cli.ImagesSummary}, {cli.RmiUsage, cli.RmiSummary}, {cli.PruneUsage, cli.PruneSummary}} {
+		fmt.Printf("  unboxed %-56s %s\n", v[0], v[1])
 	}
 	fmt.Printf("\nThe workshop: go run ./lessons\n")
 }

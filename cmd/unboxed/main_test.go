@@ -35,10 +35,10 @@ func TestVerbs(t *testing.T) {
 	bin := build(t)
 	out, err := exec.Command(bin, "bogus").CombinedOutput()
 	assert.Error(t, err)
-	assert.Equal(t, "unboxed: unknown verb \"bogus\"; the verbs are: run, diff, demo (unboxed help)\n", string(out))
+	assert.Equal(t, "unboxed: unknown verb \"bogus\"; the verbs are: run, diff, demo, pull, images, rmi, prune (unboxed help)\n", string(out))
 	out, err = exec.Command(bin, "help").CombinedOutput()
 	assert.NoError(t, err)
-	assert.Contains(t, string(out), "unboxed run [FLAGS] [--] COMMAND [ARG...]")
+	assert.Contains(t, string(out), "unboxed run [FLAGS] [--image REF] [--] [COMMAND [ARG...]]")
 
 	if os.Geteuid() != 0 {
 		t.Skip("running a container here needs root: go test -exec sudo ./cmd/unboxed")

@@ -23,7 +23,7 @@ import (
 
 // RunUsage and RunSummary describe the run verb.
 const (
-	RunUsage   = "run [FLAGS] [--] COMMAND [ARG...]"
+	RunUsage   = "run [FLAGS] [--image REF] [--] [COMMAND [ARG...]]"
 	RunSummary = "run a command in a container built by the library (rootless where the kernel allows)"
 )
 
@@ -35,6 +35,8 @@ type runOptions struct {
 	limits                  cgroups.Limits
 	volumes                 []container.Volume
 	keep                    string
+	image                   string   // --image: run this image's layers and config
+	entrypoint              []string // --entrypoint: nil when not given
 }
 
 // Run runs a container and returns its status, as Docker does: the
@@ -59,7 +61,13 @@ func Run(prog string, args []string) int {
 		}
 		namespaces = append([]container.Namespace{container.User}, namespaces...)
 	}
-	if opts.rootfs == "" {
+	var img *container.Image
+	if opts.image != "" {
+		if img, err = imageFor(opts.image, os.Stderr); err != nil {
+			fmt.Fprintf(os.Stderr, "unboxed run: %v\n", err)
+			return container.ExitStatusOf(err)
+		}
+	} else if opts.rootfs == "" {
 		dir, err := container.DefaultRootfs()
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "unboxed run: default rootfs: %v (or give one: --rootfs DIR)\n", err)
@@ -82,7 +90,7 @@ func Run(prog string, args []string) int {
 	// Catch the signals before the container starts: its command may
 	// be running, and someone may press Ctrl-C, before Start returns.
 	sigs := catchSignals()
-	c, err := container.Start(context.Background(), container.Config{
+	cfg := container.Config{
 		Args:       command,
 		Rootfs:     opts.rootfs,
 		Hostname:   opts.hostname,
@@ -98,7 +106,21 @@ func Run(prog string, args []string) int {
 		Stdin:      os.Stdin,
 		Stdout:     os.Stdout,
 		Stderr:     os.Stderr,
-	})
+	}
+	lowers := append([]string{opts.rootfs}, opts.layers...)
+	if img != nil {
+		img.Apply(&cfg, opts.entrypoint, command)
+		if u := img.Config.User; u != "" && u != "root" && u != "0" && u != "0:0" {
+			fmt.Fprintf(os.Stderr, "unboxed run: warning: image %s asks for user %q; this runtime cannot switch users yet, so the command runs as root\n", img.Name, u)
+		}
+		lowers = append(img.Layers, opts.layers...)
+		if len(cfg.Args) == 0 {
+			signal.Stop(sigs)
+			fmt.Fprintf(os.Stderr, "unboxed run: image %s has no Entrypoint or Cmd: give a command (e.g. run --image %s -- /bin/sh)\n", img.Name, opts.image)
+			return container.ExitRuntimeError
+		}
+	}
+	c, err := container.Start(context.Background(), cfg)
 	if err != nil {
 		signal.Stop(sigs)
 		fmt.Fprintf(os.Stderr, "unboxed run: %v\n", err)
@@ -111,7 +133,7 @@ func Run(prog string, args []string) int {
 		fmt.Fprintf(os.Stderr, "unboxed run: %v\n", err)
 	}
 	if opts.keep != "" {
-		printChanges(os.Stderr, opts.keep, append([]string{opts.rootfs}, opts.layers...))
+		printChanges(os.Stderr, opts.keep, lowers)
 	}
 	if st, ok := c.Stats(); ok && st.OOMKills > 0 {
 		fmt.Fprintf(os.Stderr, "unboxed: container killed: out of memory (limit %s, peak %s)\n", humanSize(st.MemoryLimit), humanSize(st.MemoryPeak))
@@ -216,6 +238,14 @@ func parseRun(prog string, args []string) (runOptions, []string, error) {
 		o.limits.CPUs = f
 		return err
 	})
+	fs.StringVar(&o.image, "image", "", "run the image `REF` (pulled first when not in the store): e.g. docker.io/library/alpine:3.20, oci:DIR:TAG, docker-archive:FILE")
+	fs.Func("entrypoint", "replace the image's Entrypoint with `PROGRAM` (\"\" removes it)", func(s string) error {
+		o.entrypoint = []string{}
+		if s != "" {
+			o.entrypoint = []string{s}
+		}
+		return nil
+	})
 	fs.StringVar(&o.keep, "keep", "", "keep the container's changes (its overlay upper directory) in `DIR` and list them")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -225,8 +255,13 @@ func parseRun(prog string, args []string) (runOptions, []string, error) {
 		}
 		return o, nil, err
 	}
-	if fs.NArg() == 0 {
-		return o, nil, errors.New("no command given (e.g. run -- /bin/sh)")
+	switch {
+	case o.image != "" && o.rootfs != "":
+		return o, nil, errors.New("--image and --rootfs both give the root: choose one")
+	case o.entrypoint != nil && o.image == "":
+		return o, nil, errors.New("--entrypoint needs --image")
+	case fs.NArg() == 0 && o.image == "":
+		return o, nil, errors.New("no command given (e.g. run -- /bin/sh, or run --image alpine)")
 	}
 	return o, fs.Args(), nil
 }
