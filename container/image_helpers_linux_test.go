@@ -26,7 +26,7 @@ type entry struct {
 }
 
 // layerTar writes entries as an uncompressed tar.
-func layerTar(t *testing.T, entries ...entry) []byte {
+func layerTar(t testing.TB, entries ...entry) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
@@ -55,7 +55,7 @@ func layerTar(t *testing.T, entries ...entry) []byte {
 	return buf.Bytes()
 }
 
-func gzipped(t *testing.T, data []byte) []byte {
+func gzipped(t testing.TB, data []byte) []byte {
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
 	_, err := zw.Write(data)
@@ -76,7 +76,7 @@ type testImage struct {
 }
 
 // writeBlob puts data into the layout's blobs and describes it.
-func writeBlob(t *testing.T, layout, mediaType string, data []byte) descriptor {
+func writeBlob(t testing.TB, layout, mediaType string, data []byte) descriptor {
 	t.Helper()
 	d := digestOf(data)
 	dir := filepath.Join(layout, "blobs", "sha256")
@@ -87,7 +87,7 @@ func writeBlob(t *testing.T, layout, mediaType string, data []byte) descriptor {
 
 // writeImage writes img's config, layers and manifest into layout and
 // returns the manifest's descriptor.
-func writeImage(t *testing.T, layout string, img testImage) descriptor {
+func writeImage(t testing.TB, layout string, img testImage) descriptor {
 	t.Helper()
 	var cf imageConfigFile
 	cf.OS, cf.Architecture, cf.RootFS.Type = "linux", hostPlatform().Architecture, "layers"
@@ -114,7 +114,7 @@ func writeImage(t *testing.T, layout string, img testImage) descriptor {
 
 // writeLayout makes an OCI image layout of imgs: tagged ones by tag, and
 // those with a platform together in one index tagged "multi".
-func writeLayout(t *testing.T, imgs ...testImage) string {
+func writeLayout(t testing.TB, imgs ...testImage) string {
 	t.Helper()
 	layout := t.TempDir()
 	idx := index{SchemaVersion: 2, MediaType: mediaOCIIndex}

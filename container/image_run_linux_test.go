@@ -15,7 +15,7 @@ import (
 
 // dirLayer writes the tree under dir as a layer's tar, as docker build
 // would: names relative to the root, symlinks kept.
-func dirLayer(t *testing.T, dir string) []byte {
+func dirLayer(t testing.TB, dir string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
