@@ -262,3 +262,17 @@ func TestPullArchives(t *testing.T) {
 	_, err = pull(t, s, "oci-archive:"+legacyTar)
 	assert.ErrorContains(t, err, "not an OCI archive (is it a docker save tarball? then docker-archive:")
 }
+
+// What a pull killed halfway leaves is in tmp/, never under a final name;
+// the next pull clears it, under the lock.
+func TestPullClearsWhatADeadPullLeft(t *testing.T) {
+	s, err := OpenImageStore(t.TempDir())
+	require.NoError(t, err)
+	half := filepath.Join(s.Dir(), "tmp", "layer-123")
+	require.NoError(t, os.MkdirAll(filepath.Join(half, "usr", "bin"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(s.Dir(), "tmp", "blob-456"), []byte("half a blob"), 0o644))
+	require.NoError(t, os.Chmod(filepath.Join(half, "usr"), 0o555)) // as a layer's /proc would be
+	_, err = pull(t, s, "oci:"+writeLayout(t, testImage{tag: "v1", layers: [][]byte{baseLayer(t)}})+":v1")
+	require.NoError(t, err)
+	assertEmpty(t, filepath.Join(s.Dir(), "tmp"))
+}

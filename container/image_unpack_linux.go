@@ -105,7 +105,7 @@ func applyEntry(tr *tar.Reader, hdr *tar.Header, dir string, root bool, dirTimes
 			return err
 		}
 		*dirTimes = append(*dirTimes, dirTime{path, mode, hdr.ModTime})
-	case tar.TypeReg, tar.TypeRegA: //nolint:staticcheck // TypeRegA: old tars
+	case tar.TypeReg: // archive/tar reads the old TypeRegA as TypeReg
 		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY|unix.O_NOFOLLOW, 0o600)
 		if err != nil {
 			return err
