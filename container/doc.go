@@ -28,6 +28,10 @@
 // Root filesystems come from BuildRootfs (host programs and the libraries
 // they need) or BuildBusyboxRootfs; DefaultRootfs builds one once into the
 // user's cache. Changes reads what a container wrote, as docker diff does.
+// Images come through an ImageStore (OpenImageStore): Pull reads an OCI
+// layout, an archive or a registry, checks every digest and unpacks each
+// layer once (ApplyLayer); Image.Apply makes the layers an overlay's
+// lowers, without a copy, and the image's config the command.
 // In a user namespace (rootless) the init mounts /proc, /sys and a /dev of
 // bind-mounted host devices before the root moves, as the kernel requires.
 //
@@ -50,6 +54,7 @@
 //	MountStandard  04      devices_linux.go     init
 //	NewCgroup      05      package cgroups      runtime (the init writes a pids limit last)
 //	MountOverlay   06      overlay_linux.go     init (the runtime makes its directories)
+//	ApplyLayer     09      image_unpack_linux.go runtime (ImageStore.Pull, once per layer)
 //
 // The cgroups stage is the one big enough for a package of its own,
 // container/cgroups: v1 and v2 share its tree, kill and rmdir code. The

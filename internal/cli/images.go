@@ -68,7 +68,13 @@ func describe(w io.Writer, img *container.Image) {
 	c := img.Config
 	fmt.Fprintf(w, "\n%s\n", img.Name)
 	fmt.Fprintf(w, "  Entrypoint:   %q\n  Cmd:          %q\n  Env:          %q\n", c.Entrypoint, c.Cmd, c.Env)
-	fmt.Fprintf(w, "  WorkingDir:   %q\n  User:         %q\n  ExposedPorts: %s\n", c.WorkingDir, c.User, strings.Join(c.ExposedPorts, " "))
+	user := fmt.Sprintf("%q", c.User)
+	if uid, gid, err := img.ResolveUser(); err == nil {
+		user += fmt.Sprintf(" (uid %d, gid %d)", uid, gid)
+	} else {
+		user += fmt.Sprintf(" (%v)", err)
+	}
+	fmt.Fprintf(w, "  WorkingDir:   %q\n  User:         %s\n  ExposedPorts: %s\n", c.WorkingDir, user, strings.Join(c.ExposedPorts, " "))
 	for _, l := range img.Layers {
 		fmt.Fprintf(w, "  layer %s\n", l)
 	}
@@ -117,4 +123,19 @@ func Prune(prog string, args []string) int {
 	}
 	fmt.Fprintf(os.Stderr, "unboxed prune: %v\n", err)
 	return 1
+}
+
+// userWarning resolves the image's User and says, when it is not root,
+// that the runtime cannot switch to it yet; false (after a message) when
+// the user does not exist in the image.
+func userWarning(img *container.Image) bool {
+	uid, gid, err := img.ResolveUser()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "unboxed run: %v\n", err)
+		return false
+	}
+	if uid != 0 || gid != 0 {
+		fmt.Fprintf(os.Stderr, "unboxed run: warning: image %s runs as user %q (uid %d, gid %d); this runtime cannot switch users yet, so the command runs as root\n", img.Name, img.Config.User, uid, gid)
+	}
+	return true
 }

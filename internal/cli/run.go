@@ -110,8 +110,9 @@ func Run(prog string, args []string) int {
 	lowers := append([]string{opts.rootfs}, opts.layers...)
 	if img != nil {
 		img.Apply(&cfg, opts.entrypoint, command)
-		if u := img.Config.User; u != "" && u != "root" && u != "0" && u != "0:0" {
-			fmt.Fprintf(os.Stderr, "unboxed run: warning: image %s asks for user %q; this runtime cannot switch users yet, so the command runs as root\n", img.Name, u)
+		if !userWarning(img) {
+			signal.Stop(sigs)
+			return container.ExitRuntimeError
 		}
 		lowers = append(img.Layers, opts.layers...)
 		if len(cfg.Args) == 0 {
