@@ -205,7 +205,7 @@ type progressReader struct {
 func (p *progressReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
 	p.ev.Done += int64(n)
-	if n > 0 || err == io.EOF {
+	if n > 0 {
 		p.s.progress(p.ev)
 	}
 	return n, err
