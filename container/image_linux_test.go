@@ -186,3 +186,29 @@ func mustRef(t *testing.T, s string) ImageRef {
 	require.NoError(t, err)
 	return r
 }
+
+// A whiteout deletes only what the layers below have (image-spec
+// layer.md): the same layer's entries stay, in whichever order the tar
+// holds them, and a directory it recreates replaces the lower one.
+func TestApplyLayerWhiteoutsSpareTheirOwnLayer(t *testing.T) {
+	dir := t.TempDir()
+	layer := layerTar(t,
+		entry{name: "file", body: "mine"}, entry{name: ".wh.file"}, // the file stays
+		entry{name: "d/"}, entry{name: "d/x", body: "x"}, entry{name: ".wh.d"}, // d stays, opaque
+		entry{name: ".wh.e"}, entry{name: "e/"}, entry{name: "e/y", body: "y"}, // e recreated: opaque
+		entry{name: ".wh.f"}, entry{name: "f/z", body: "z"}, // f recreated by its child: opaque
+		entry{name: ".wh.g"}, entry{name: ".wh.g"}, // twice: one whiteout
+	)
+	require.NoError(t, ApplyLayer(bytes.NewReader(layer), dir))
+	data, err := os.ReadFile(filepath.Join(dir, "file"))
+	require.NoError(t, err)
+	assert.Equal(t, "mine", string(data))
+	for _, d := range []string{"d", "e", "f"} {
+		assert.True(t, isOpaque(filepath.Join(dir, d)), "%s is opaque", d)
+	}
+	for _, f := range []string{"d/x", "e/y", "f/z"} {
+		_, err := os.Stat(filepath.Join(dir, f))
+		assert.NoError(t, err, "%s stays", f)
+	}
+	assert.True(t, whiteoutAt(filepath.Join(dir, "g")))
+}

@@ -76,19 +76,18 @@ func applyEntry(tr *tar.Reader, hdr *tar.Header, dir string, root bool, dirTimes
 		return nil // "./": the layer's root keeps its own mode
 	}
 	parent, base := filepath.Dir(path), filepath.Base(path)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
+	if err := ensureDir(dir, parent); err != nil {
+		return fmt.Errorf("entry %q: %w", hdr.Name, err)
 	}
 	switch {
 	case base == opaqueWhiteout:
 		return markOpaque(parent)
 	case strings.HasPrefix(base, whiteoutPrefix):
-		gone := filepath.Join(parent, strings.TrimPrefix(base, whiteoutPrefix))
-		if err := os.RemoveAll(gone); err != nil {
-			return err
-		}
-		return whiteout(gone, hdr.Name)
+		return applyWhiteout(filepath.Join(parent, strings.TrimPrefix(base, whiteoutPrefix)), hdr.Name)
 	}
+	// A directory where this layer whited the path out replaces the lower
+	// one: it is opaque.
+	replacesWhiteout := hdr.Typeflag == tar.TypeDir && whiteoutAt(path)
 	if hdr.Typeflag != tar.TypeDir {
 		if err := os.RemoveAll(path); err != nil {
 			return err
@@ -105,6 +104,11 @@ func applyEntry(tr *tar.Reader, hdr *tar.Header, dir string, root bool, dirTimes
 			return err
 		}
 		*dirTimes = append(*dirTimes, dirTime{path, mode, hdr.ModTime})
+		if replacesWhiteout {
+			if err := markOpaque(path); err != nil {
+				return err
+			}
+		}
 	case tar.TypeReg: // archive/tar reads the old TypeRegA as TypeReg
 		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY|unix.O_NOFOLLOW, 0o600)
 		if err != nil {
@@ -174,29 +178,4 @@ func setMetadata(path string, hdr *tar.Header, mode uint32, root bool) error {
 		ts[0] = ts[1]
 	}
 	return unix.UtimesNanoAt(unix.AT_FDCWD, path, ts, unix.AT_SYMLINK_NOFOLLOW)
-}
-
-// whiteout marks path deleted the way overlayfs does: a character device
-// with device number 0/0. Linux 5.8 and later let anyone make one.
-func whiteout(path, name string) error {
-	if err := unix.Mknod(path, unix.S_IFCHR, 0); err != nil {
-		return fmt.Errorf("whiteout %q: mknod 0/0: %w", name, err)
-	}
-	return nil
-}
-
-// markOpaque marks dir so that overlayfs hides what the layers below have
-// in it: trusted.overlay.opaque needs CAP_SYS_ADMIN, user.overlay.opaque is
-// what an overlay mounted with userxattr reads (overlayfs.rst, "Whiteouts
-// and opaque directories").
-func markOpaque(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	terr := unix.Lsetxattr(dir, "trusted.overlay.opaque", []byte("y"), 0)
-	uerr := unix.Lsetxattr(dir, "user.overlay.opaque", []byte("y"), 0)
-	if terr != nil && uerr != nil {
-		return fmt.Errorf("opaque directory %s: setting the overlay xattr: %w", dir, uerr)
-	}
-	return nil
 }

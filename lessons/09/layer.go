@@ -13,7 +13,8 @@ import "io"
 // ApplyLayer unpacks one layer, an uncompressed tar, into dir, an existing
 // directory, in the form overlayfs reads a lower layer in:
 //   - NAME/.wh.FILE (a whiteout) becomes NAME/FILE as a character device
-//     with device number 0/0, and no .wh. file is written;
+//     with device number 0/0, and no .wh. file is written; but a whiteout
+//     never deletes what this same layer wrote (dir starts empty);
 //   - NAME/.wh..wh..opq (an opaque whiteout) marks NAME opaque: the xattr
 //     trusted.overlay.opaque, or user.overlay.opaque in a user namespace,
 //     set to "y";

@@ -113,6 +113,8 @@ func TestWhiteoutsDeleteWhatIsBelow(t *testing.T) {
 		entry{name: "data/.wh.b"},
 		entry{name: "app/.wh.current"},
 		entry{name: "new", body: "new\n"},
+		entry{name: "mine", body: "mine\n"},
+		entry{name: ".wh.mine"}, // its own layer's file: spared
 	)}})
 	img, err := images.Unpack(layout, "v1", l.TempDir())
 	l.NoError(err, "Unpack of a base and a layer with whiteouts")
@@ -123,6 +125,7 @@ data: dir 755
 data/b: whiteout
 etc: dir 755
 etc/motd: whiteout
+mine: file 644 "mine\n"
 new: file 644 "new\n"`, tree(l, img.Layers[1]))
 }
 

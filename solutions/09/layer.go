@@ -24,7 +24,8 @@ import (
 // ApplyLayer unpacks one layer, an uncompressed tar, into dir, an existing
 // directory, in the form overlayfs reads a lower layer in:
 //   - NAME/.wh.FILE (a whiteout) becomes NAME/FILE as a character device
-//     with device number 0/0, and no .wh. file is written;
+//     with device number 0/0, and no .wh. file is written; but a whiteout
+//     never deletes what this same layer wrote (dir starts empty);
 //   - NAME/.wh..wh..opq (an opaque whiteout) marks NAME opaque: the xattr
 //     trusted.overlay.opaque, or user.overlay.opaque in a user namespace,
 //     set to "y";
@@ -68,12 +69,20 @@ func ApplyLayer(layer io.Reader, dir string) error {
 			continue
 		}
 		if name, ok := strings.CutPrefix(base, ".wh."); ok {
+			// dir started empty: what is there, this layer wrote, and a
+			// whiteout spares its own layer. Its file already hides the
+			// lower ones; its directory must hide their contents.
 			gone := filepath.Join(parent, name)
-			if err := os.RemoveAll(gone); err != nil {
-				return err
-			}
-			if err := unix.Mknod(gone, unix.S_IFCHR, 0); err != nil {
-				return fmt.Errorf("whiteout %s: %w", hdr.Name, err)
+			fi, err := os.Lstat(gone)
+			switch {
+			case err != nil:
+				if err := unix.Mknod(gone, unix.S_IFCHR, 0); err != nil {
+					return fmt.Errorf("whiteout %s: %w", hdr.Name, err)
+				}
+			case fi.IsDir():
+				if err := markOpaque(gone); err != nil {
+					return err
+				}
 			}
 			continue
 		}
