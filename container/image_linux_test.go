@@ -212,3 +212,41 @@ func TestApplyLayerWhiteoutsSpareTheirOwnLayer(t *testing.T) {
 	}
 	assert.True(t, whiteoutAt(filepath.Join(dir, "g")))
 }
+
+func TestPickPlatform(t *testing.T) {
+	list := []descriptor{
+		{Digest: "amd64", Platform: &platform{OS: "linux", Architecture: "amd64"}},
+		{Digest: "v6", Platform: &platform{OS: "linux", Architecture: "arm", Variant: "v6"}},
+		{Digest: "v7", Platform: &platform{OS: "linux", Architecture: "arm", Variant: "v7"}},
+		{Digest: "arm64", Platform: &platform{OS: "linux", Architecture: "arm64", Variant: "v8"}},
+		{Digest: "att", Platform: &platform{OS: "unknown", Architecture: "unknown"}},
+	}
+	for host, want := range map[platform]string{
+		{OS: "linux", Architecture: "amd64"}:                "amd64",
+		{OS: "linux", Architecture: "arm", Variant: "v7"}:   "v7",
+		{OS: "linux", Architecture: "arm", Variant: "v6"}:   "v6",
+		{OS: "linux", Architecture: "arm64", Variant: "v8"}: "arm64",
+	} {
+		d, err := pickPlatformFor(host, list)
+		if assert.NoError(t, err, host) {
+			assert.Equal(t, want, d.Digest, host)
+		}
+	}
+	_, err := pickPlatformFor(platform{OS: "linux", Architecture: "riscv64"}, list)
+	assert.EqualError(t, err, "no image for this host's platform linux/riscv64; the image has: linux/amd64, linux/arm/v6, linux/arm/v7, linux/arm64/v8, unknown/unknown")
+}
+
+// PAX xattrs (SCHILY.xattr.*) are kept.
+func TestApplyLayerKeepsXattrs(t *testing.T) {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	require.NoError(t, tw.WriteHeader(&tar.Header{Name: "f", Mode: 0o644, Typeflag: tar.TypeReg, Format: tar.FormatPAX,
+		PAXRecords: map[string]string{"SCHILY.xattr.user.origin": "layer"}}))
+	require.NoError(t, tw.Close())
+	dir := t.TempDir()
+	require.NoError(t, ApplyLayer(bytes.NewReader(buf.Bytes()), dir))
+	val := make([]byte, 16)
+	n, err := unix.Lgetxattr(filepath.Join(dir, "f"), "user.origin", val)
+	require.NoError(t, err)
+	assert.Equal(t, "layer", string(val[:n]))
+}

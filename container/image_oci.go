@@ -94,7 +94,12 @@ func hostPlatform() platform {
 // which platforms there are. A descriptor without a platform matches any
 // (a single-platform layout's index.json has none).
 func pickPlatform(ds []descriptor) (descriptor, error) {
-	host := hostPlatform()
+	return pickPlatformFor(hostPlatform(), ds)
+}
+
+// pickPlatformFor is pickPlatform for the platform host. A variant in
+// the list must match the host's; an entry without one matches any.
+func pickPlatformFor(host platform, ds []descriptor) (descriptor, error) {
 	var seen []string
 	for _, d := range ds {
 		p := d.Platform
