@@ -77,7 +77,14 @@ func busyboxLayout(t *testing.T) string {
 // output and exit status.
 func unboxed(t *testing.T, bin, cache string, args ...string) (string, int) {
 	t.Helper()
+	return unboxedIn(t, "", bin, cache, args...)
+}
+
+// unboxedIn is unboxed in the working directory dir.
+func unboxedIn(t *testing.T, dir, bin, cache string, args ...string) (string, int) {
+	t.Helper()
 	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+cache)
 	out, _ := cmd.CombinedOutput()
 	return string(out), cmd.ProcessState.ExitCode()
@@ -115,6 +122,10 @@ func TestImageVerbs(t *testing.T) {
 	out, code = unboxed(t, bin, cache, "pull", ref)
 	assert.Equal(t, 0, code, out)
 	assert.Contains(t, out, "already in the store")
+	out, code = unboxedIn(t, filepath.Dir(layout), bin, cache, "pull", "oci:./"+filepath.Base(layout)+":v1")
+	assert.Equal(t, 0, code, out)
+	assert.Contains(t, out, "already in the store", "a relative path names the same stored image")
+	assert.Contains(t, out, ref+": sha256:")
 	out, code = unboxed(t, bin, cache, "images", "--verbose")
 	assert.Equal(t, 0, code, out)
 	assert.Contains(t, out, ref)

@@ -93,7 +93,7 @@ func Rmi(prog string, args []string) int {
 	}
 	code := 0
 	for _, a := range args {
-		r, err := container.ParseImageRef(a)
+		r, err := parseRef(a)
 		if err == nil {
 			var freed int64
 			if freed, err = s.Remove(r); err == nil {

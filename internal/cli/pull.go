@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/unboxed-go/unboxed/container"
@@ -48,9 +49,9 @@ func Pull(prog string, args []string) int {
 // pullImage parses ref and pulls it into the default store, telling w
 // how it goes.
 func pullImage(ref string, insecure []string, w *os.File) (*container.Image, error) {
-	r, err := container.ParseImageRef(ref)
+	r, err := parseRef(ref)
 	if err != nil {
-		return nil, &container.Error{Code: container.ExitRuntimeError, Op: "image", Err: err}
+		return nil, err
 	}
 	s, err := container.OpenImageStore("")
 	if err != nil {
@@ -107,9 +108,9 @@ func humanBytes(n int64) string {
 // imageFor returns the image ref names from the store, pulled first when
 // the store does not have it.
 func imageFor(ref string, w *os.File) (*container.Image, error) {
-	r, err := container.ParseImageRef(ref)
+	r, err := parseRef(ref)
 	if err != nil {
-		return nil, &container.Error{Code: container.ExitRuntimeError, Op: "image", Err: err}
+		return nil, err
 	}
 	s, err := container.OpenImageStore("")
 	if err != nil {
@@ -120,4 +121,17 @@ func imageFor(ref string, w *os.File) (*container.Image, error) {
 		return pullImage(ref, nil, w)
 	}
 	return img, err
+}
+
+// parseRef reads an image reference and makes a layout's or an archive's
+// path absolute, so that the store names it the same from any directory.
+func parseRef(ref string) (container.ImageRef, error) {
+	r, err := container.ParseImageRef(ref)
+	if err == nil && r.Path != "" {
+		r.Path, err = filepath.Abs(r.Path)
+	}
+	if err != nil {
+		return r, &container.Error{Code: container.ExitRuntimeError, Op: "image", Err: err}
+	}
+	return r, nil
 }
