@@ -139,3 +139,14 @@ func TestPullFromDistributionRegistry(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "hello from the base\n", string(data))
 }
+
+func TestPlainHTTPOnlyForLocalOrNamed(t *testing.T) {
+	for host, want := range map[string]bool{
+		"localhost:5000": true, "127.0.0.1:5000": true, "localhost": true, "[::1]:5000": true,
+		"registry-1.docker.io": false, "10.0.0.5:5000": false, "localhost.evil.com": false, "my.lan:5000": true,
+	} {
+		assert.Equal(t, want, plainHTTP(host, []string{"my.lan:5000"}), host)
+	}
+	s := newRegistrySource(context.Background(), mustRef(t, "alpine"), PullOptions{})
+	assert.Equal(t, "https://registry-1.docker.io", s.base, "Docker Hub, over TLS")
+}

@@ -105,9 +105,9 @@ func humanBytes(n int64) string {
 	return fmt.Sprintf("%dB", n)
 }
 
-// imageFor returns the image ref names from the store, pulled first when
-// the store does not have it.
-func imageFor(ref string, w *os.File) (*container.Image, error) {
+// imageFor returns the image ref names from the store, pulled first (from
+// insecure registries over plain HTTP) when the store does not have it.
+func imageFor(ref string, insecure []string, w *os.File) (*container.Image, error) {
 	r, err := parseRef(ref)
 	if err != nil {
 		return nil, err
@@ -118,7 +118,7 @@ func imageFor(ref string, w *os.File) (*container.Image, error) {
 	}
 	img, err := s.Get(r)
 	if errors.Is(err, container.ErrImageNotStored) {
-		return pullImage(ref, nil, w)
+		return pullImage(ref, insecure, w)
 	}
 	return img, err
 }

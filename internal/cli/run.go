@@ -37,6 +37,7 @@ type runOptions struct {
 	keep                    string
 	image                   string   // --image: run this image's layers and config
 	entrypoint              []string // --entrypoint: nil when not given
+	insecure                []string // --insecure-registry, for pulling the image
 }
 
 // Run runs a container and returns its status, as Docker does: the
@@ -63,7 +64,7 @@ func Run(prog string, args []string) int {
 	}
 	var img *container.Image
 	if opts.image != "" {
-		if img, err = imageFor(opts.image, os.Stderr); err != nil {
+		if img, err = imageFor(opts.image, opts.insecure, os.Stderr); err != nil {
 			fmt.Fprintf(os.Stderr, "unboxed run: %v\n", err)
 			return container.ExitStatusOf(err)
 		}
@@ -245,6 +246,10 @@ func parseRun(prog string, args []string) (runOptions, []string, error) {
 		if s != "" {
 			o.entrypoint = []string{s}
 		}
+		return nil
+	})
+	fs.Func("insecure-registry", "pull the image from `HOST[:PORT]` over plain HTTP (localhost and 127.0.0.1 always)", func(h string) error {
+		o.insecure = append(o.insecure, h)
 		return nil
 	})
 	fs.StringVar(&o.keep, "keep", "", "keep the container's changes (its overlay upper directory) in `DIR` and list them")
