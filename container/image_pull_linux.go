@@ -122,11 +122,15 @@ func (s *ImageStore) pull(t *txn, src blobSource, ref ImageRef) (*Image, error) 
 	if err := s.putBlob(t, d.Digest, int64(len(data)), bytes.NewReader(data)); err != nil {
 		return nil, err
 	}
+	name := ref.String()
+	img, err := s.image(name, d.Digest)
+	if err != nil {
+		return nil, err
+	}
 	idx, err := s.readIndex()
 	if err != nil {
 		return nil, err
 	}
-	name := ref.String()
 	kept := idx.Manifests[:0]
 	for _, e := range idx.Manifests {
 		if e.Annotations[refNameAnnotation] != name {
@@ -137,7 +141,7 @@ func (s *ImageStore) pull(t *txn, src blobSource, ref ImageRef) (*Image, error) 
 	if err := s.writeIndex(idx); err != nil {
 		return nil, err
 	}
-	return s.image(name, d.Digest)
+	return img, nil
 }
 
 // document reads a small blob (an index, a manifest, a config) and checks

@@ -38,6 +38,9 @@ func OpenImageStore(dir string) (*ImageStore, error) {
 			return nil, &Error{Code: ExitRuntimeError, Op: "image store", Path: dir, Err: err}
 		}
 	}
+	if f, err := os.OpenFile(filepath.Join(dir, "lock"), os.O_CREATE|os.O_RDONLY, 0o644); err == nil {
+		f.Close()
+	}
 	layout := filepath.Join(dir, "oci-layout")
 	if _, err := os.Stat(layout); err != nil {
 		if err := os.WriteFile(layout, []byte(`{"imageLayoutVersion":"1.0.0"}`), 0o644); err != nil {
@@ -207,6 +210,11 @@ func (s *ImageStore) Get(ref ImageRef) (*Image, error) {
 	return img, nil
 }
 
+// maxLowerdir is how long the layers' paths may be together: mount(2)
+// copies at most a page of options, and the upper and work directories
+// and the option names need the rest.
+const maxLowerdir = 3600
+
 // image reads a stored image's manifest and config; every layer must be
 // unpacked already.
 func (s *ImageStore) image(name, digest string) (*Image, error) {
@@ -219,6 +227,7 @@ func (s *ImageStore) image(name, digest string) (*Image, error) {
 		return nil, err
 	}
 	img := &Image{Name: name, Digest: digest, Config: cf.imageConfig(), Size: m.Config.Size}
+	length := 0
 	if len(cf.RootFS.DiffIDs) != len(m.Layers) {
 		return nil, fmt.Errorf("the config lists %d diff_ids for %d layers", len(cf.RootFS.DiffIDs), len(m.Layers))
 	}
@@ -229,6 +238,10 @@ func (s *ImageStore) image(name, digest string) (*Image, error) {
 		}
 		img.Layers = append(img.Layers, dir)
 		img.Size += l.Size
+		length += len(dir) + 1
+	}
+	if length > maxLowerdir {
+		return nil, fmt.Errorf("%d layers: their paths (%d bytes) do not fit in overlayfs's mount options, one page (move the store to a shorter path: XDG_CACHE_HOME)", len(m.Layers), length)
 	}
 	return img, nil
 }

@@ -276,3 +276,18 @@ func TestPullClearsWhatADeadPullLeft(t *testing.T) {
 	require.NoError(t, err)
 	assertEmpty(t, filepath.Join(s.Dir(), "tmp"))
 }
+
+// An image with more layers than an overlay's mount options can name is
+// refused at the pull, with the store as it was.
+func TestPullRefusesTooManyLayers(t *testing.T) {
+	var layers [][]byte
+	for i := 0; i < 40; i++ {
+		layers = append(layers, layerTar(t, entry{name: strings.Repeat("x", i+1), body: "x"}))
+	}
+	s, err := OpenImageStore(t.TempDir())
+	require.NoError(t, err)
+	before := listing(t, s.Dir())
+	_, err = pull(t, s, "oci:"+writeLayout(t, testImage{tag: "v1", layers: layers})+":v1")
+	assert.ErrorContains(t, err, "40 layers: their paths")
+	assert.Equal(t, before, listing(t, s.Dir()))
+}
