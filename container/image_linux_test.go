@@ -250,3 +250,18 @@ func TestApplyLayerKeepsXattrs(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "layer", string(val[:n]))
 }
+
+// A directory entry replaced by a symlink later in the same layer: its
+// mode and mtime, set at the end, must not reach the link's target.
+func TestApplyLayerDoesNotChmodThroughALink(t *testing.T) {
+	victim := t.TempDir()
+	require.NoError(t, os.Chmod(victim, 0o700))
+	before, err := os.Stat(victim)
+	require.NoError(t, err)
+	layer := layerTar(t, entry{name: "d/", mode: 0o777}, entry{name: "d", link: victim})
+	require.NoError(t, ApplyLayer(bytes.NewReader(layer), t.TempDir()))
+	after, err := os.Stat(victim)
+	require.NoError(t, err)
+	assert.Equal(t, before.Mode(), after.Mode(), "the link's target's mode")
+	assert.Equal(t, before.ModTime(), after.ModTime(), "the link's target's mtime")
+}

@@ -50,12 +50,19 @@ func ApplyLayer(layer io.Reader, dir string) error {
 	// Last, as every entry written into a directory changes its mtime.
 	// Modes last too: a directory of mode 0555 must take its entries
 	// first when not running as root.
+	// A later entry may have put a symlink where the directory was:
+	// chmod(2) would follow it, out of dir, so only a directory that is
+	// still one is touched.
 	for i := len(dirTimes) - 1; i >= 0; i-- {
 		d := dirTimes[i]
+		if fi, err := os.Lstat(d.path); err != nil || !fi.IsDir() {
+			continue
+		}
 		if err := unix.Fchmodat(unix.AT_FDCWD, d.path, d.mode, 0); err != nil {
 			return err
 		}
-		_ = os.Chtimes(d.path, d.mtime, d.mtime)
+		ts := unix.NsecToTimespec(d.mtime.UnixNano())
+		_ = unix.UtimesNanoAt(unix.AT_FDCWD, d.path, []unix.Timespec{ts, ts}, unix.AT_SYMLINK_NOFOLLOW)
 	}
 	return nil
 }

@@ -167,9 +167,19 @@ func TestEscapesAreRefused(t *testing.T) {
 		matches, _ := filepath.Glob(filepath.Join(parent, "deep", "escape"))
 		l.Equal(fmt.Sprintf("files named escape written outside the layer by %s", name), 0, len(matches))
 	}
+	// A directory replaced by a symlink to a host directory: the mode
+	// the tar gave the directory must not land on the host's.
+	victim := l.TempDir()
+	l.NoError(os.Chmod(victim, 0o700), "chmod of a host directory")
+	err := images.ApplyLayer(strings.NewReader(string(layerTar(l, entry{name: "d/", mode: 0o777}, entry{name: "d", link: victim}))), l.TempDir())
+	l.NoError(err, "ApplyLayer of d/ (mode 777), then d as a symlink to a host directory")
+	fi, err := os.Stat(victim)
+	l.NoError(err, "stat of the host directory")
+	l.Equal("the host directory's mode after the layer", "700", fmt.Sprintf("%o", fi.Mode().Perm()))
+
 	// An absolute link target is the image's root, not the host's.
 	dir := l.TempDir()
-	err := images.ApplyLayer(strings.NewReader(string(layerTar(l, entry{name: "etc/"}, entry{name: "conf", link: "/etc"}, entry{name: "conf/x", body: "in\n"}))), dir)
+	err = images.ApplyLayer(strings.NewReader(string(layerTar(l, entry{name: "etc/"}, entry{name: "conf", link: "/etc"}, entry{name: "conf/x", body: "in\n"}))), dir)
 	l.NoError(err, "ApplyLayer of conf -> /etc, then conf/x")
 	l.Equal("the tree, with conf/x written through the link into etc", "conf: link -> /etc\netc: dir 755\netc/x: file 644 \"in\\n\"", tree(l, dir))
 }

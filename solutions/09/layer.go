@@ -132,7 +132,12 @@ func ApplyLayer(layer io.Reader, dir string) error {
 	}
 	// Deepest first, so that setting one directory's mtime is not undone
 	// by writing into it, and a read-only directory is filled before.
+	// A later entry may have put a symlink where a directory was, and
+	// chmod follows symlinks: touch only what is still a directory.
 	for i := len(dirs) - 1; i >= 0; i-- {
+		if fi, err := os.Lstat(dirs[i].path); err != nil || !fi.IsDir() {
+			continue
+		}
 		if err := setMeta(dirs[i].path, dirs[i].hdr); err != nil {
 			return err
 		}
