@@ -27,11 +27,39 @@ type blobSource interface {
 type layoutSource struct {
 	dir string
 	mem map[string][]byte
+	// confined: dir is an unpacked archive, whose symlinks must not lead
+	// out of it (a blob named by a link to a host file).
+	confined bool
+}
+
+// path returns dir/rel, or an error when the archive's symlinks take it
+// out of dir.
+func (l *layoutSource) path(rel string) (string, error) {
+	p := filepath.Join(l.dir, rel)
+	if !l.confined {
+		return p, nil
+	}
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return "", err
+	}
+	top, err := filepath.EvalSymlinks(l.dir)
+	if err != nil {
+		return "", err
+	}
+	if !strings.HasPrefix(real, top+"/") {
+		return "", fmt.Errorf("%s in the archive is a symbolic link out of it", rel)
+	}
+	return real, nil
 }
 
 func (l *layoutSource) roots(tag string) ([]descriptor, error) {
 	var idx index
-	data, err := os.ReadFile(filepath.Join(l.dir, "index.json"))
+	p, err := l.path("index.json")
+	var data []byte
+	if err == nil {
+		data, err = os.ReadFile(p)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("not an OCI image layout (want a directory with index.json, oci-layout and blobs/, e.g. one written by skopeo copy ... oci:DIR:TAG): %w", err)
 	}
@@ -79,7 +107,11 @@ func (l *layoutSource) open(d descriptor) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(filepath.Join(l.dir, "blobs", "sha256", hex))
+	p, err := l.path(filepath.Join("blobs", "sha256", hex))
+	var f *os.File
+	if err == nil {
+		f, err = os.Open(p)
+	}
 	if os.IsNotExist(err) {
 		return nil, fmt.Errorf("blob %s is missing from the image (%w)", d.Digest, err)
 	}
@@ -98,8 +130,8 @@ func openArchive(ref ImageRef, tmp string) (blobSource, error) {
 	if err := ApplyLayer(f, tmp); err != nil {
 		return nil, fmt.Errorf("reading the archive %s: %w", ref.Path, err)
 	}
-	if _, err := os.Stat(filepath.Join(tmp, "index.json")); err == nil {
-		return &layoutSource{dir: tmp}, nil // OCI, and docker save since Docker 25
+	if _, err := os.Lstat(filepath.Join(tmp, "index.json")); err == nil {
+		return &layoutSource{dir: tmp, confined: true}, nil // OCI, and docker save since Docker 25
 	}
 	if ref.Transport == "docker-archive" {
 		return legacyDockerArchive(tmp)
@@ -116,7 +148,12 @@ func legacyDockerArchive(dir string) (blobSource, error) {
 		Config string
 		Layers []string
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	src := &layoutSource{dir: dir, mem: map[string][]byte{}, confined: true}
+	p, err := src.path("manifest.json")
+	var data []byte
+	if err == nil {
+		data, err = os.ReadFile(p)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("neither index.json nor manifest.json in the archive: not a docker save tarball")
 	}
@@ -126,7 +163,6 @@ func legacyDockerArchive(dir string) (blobSource, error) {
 	if len(entries) != 1 {
 		return nil, fmt.Errorf("the archive holds %d images; save one image per archive (docker save IMAGE)", len(entries))
 	}
-	src := &layoutSource{dir: dir, mem: map[string][]byte{}}
 	blob := func(name, mediaType string) (descriptor, error) {
 		path, err := resolveInRoot(dir, name)
 		if err == nil {
