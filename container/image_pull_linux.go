@@ -162,6 +162,9 @@ func document(src blobSource, d descriptor) ([]byte, error) {
 	if len(data) > maxDocument {
 		return nil, fmt.Errorf("%s is larger than %d bytes: not a manifest or config", d.Digest, maxDocument)
 	}
+	if d.Size > 0 && int64(len(data)) > d.Size {
+		return nil, fmt.Errorf("blob %s: longer, its descriptor says %d bytes: the blob was tampered with or corrupted", d.Digest, d.Size)
+	}
 	if got := fmt.Sprintf("sha256:%x", sha256.Sum256(data)); got != d.Digest {
 		return nil, fmt.Errorf("%s: its content hashes to %s: the blob was tampered with or corrupted", d.Digest, got)
 	}

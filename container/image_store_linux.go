@@ -109,6 +109,9 @@ func (s *ImageStore) putBlob(t *txn, digest string, size int64, r io.Reader) err
 	}
 	defer os.Remove(f.Name())
 	h := sha256.New()
+	if size >= 0 {
+		r = io.LimitReader(r, size+1) // a blob longer than it says is refused, not stored whole
+	}
 	n, err := io.Copy(io.MultiWriter(f, h), r)
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -116,11 +119,15 @@ func (s *ImageStore) putBlob(t *txn, digest string, size int64, r io.Reader) err
 	if err != nil {
 		return fmt.Errorf("blob %s: %w", digest, err)
 	}
+	if size >= 0 && n != size {
+		got := fmt.Sprintf("%d bytes", n)
+		if n > size {
+			got = "longer"
+		}
+		return fmt.Errorf("blob %s: %s, its descriptor says %d bytes: the blob was tampered with or corrupted", digest, got, size)
+	}
 	if got := "sha256:" + hex.EncodeToString(h.Sum(nil)); got != digest {
 		return fmt.Errorf("blob %s: its content hashes to %s: the blob was tampered with or corrupted", digest, got)
-	}
-	if size >= 0 && n != size {
-		return fmt.Errorf("blob %s: %d bytes, its descriptor says %d", digest, n, size)
 	}
 	if err := os.Rename(f.Name(), s.blobPath(digest)); err != nil {
 		return err

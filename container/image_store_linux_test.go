@@ -1,6 +1,7 @@
 package container
 
 import (
+	"crypto/rand"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -31,6 +32,17 @@ func TestPullBadInputLeavesTheStoreAsItWas(t *testing.T) {
 			flipByteOfLargestBlob(t, l)
 			return l
 		}, "hashes to sha256:"},
+		"longer layer": {func(t *testing.T) string {
+			noise := make([]byte, 16<<10)
+			_, _ = rand.Read(noise) // gzip cannot shrink it: the layer is the largest blob
+			l := writeLayout(t, testImage{tag: "v1", layers: [][]byte{layerTar(t, entry{name: "w", body: string(noise)})}})
+			f, err := os.OpenFile(largestBlob(t, l), os.O_APPEND|os.O_WRONLY, 0)
+			require.NoError(t, err)
+			_, err = f.Write(make([]byte, 1<<20))
+			require.NoError(t, err)
+			require.NoError(t, f.Close())
+			return l
+		}, "longer, its descriptor says"},
 		"missing blob": {func(t *testing.T) string {
 			l := writeLayout(t, testImage{tag: "v1", layers: [][]byte{layerTar(t, entry{name: "y", body: "y"})}})
 			require.NoError(t, os.Remove(largestBlob(t, l)))
