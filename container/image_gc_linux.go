@@ -36,7 +36,8 @@ func (s *ImageStore) List() ([]ImageInfo, error) {
 }
 
 // Remove takes the image named ref out of the store, with every blob and
-// unpacked layer no other image uses. It returns the bytes freed.
+// unpacked layer no other image uses; the layers of a running container
+// stay until a later Prune. It returns the bytes freed.
 func (s *ImageStore) Remove(ref ImageRef) (int64, error) {
 	unlock, err := s.lock(true)
 	if err != nil {
@@ -64,7 +65,8 @@ func (s *ImageStore) Remove(ref ImageRef) (int64, error) {
 }
 
 // Prune removes every blob and unpacked layer that no image in the store
-// uses, and what pulls that died left. It returns the bytes freed.
+// and no running container uses, and what pulls that died left. It
+// returns the bytes freed.
 func (s *ImageStore) Prune() (int64, error) {
 	unlock, err := s.lock(true)
 	if err != nil {
@@ -97,6 +99,11 @@ func (s *ImageStore) collect(idx index) (int64, error) {
 				used["layers/"+strings.TrimPrefix(id, "sha256:")] = true
 			}
 		}
+	}
+	// A running container's layers stay, whatever the index says, until
+	// a later prune finds them unused.
+	for name := range layersInUse(filepath.Join(s.dir, "layers")) {
+		used["layers/"+name] = true
 	}
 	var freed int64
 	for _, sub := range []string{"blobs/sha256", "layers", "tmp"} {

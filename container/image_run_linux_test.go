@@ -116,3 +116,37 @@ func TestImageCommand(t *testing.T) {
 	assert.Equal(t, []string{"/other", "c"}, c.Command([]string{"/other"}, []string{"c"}))
 	assert.Empty(t, c.Command([]string{}, nil), "an empty entrypoint removes it, and the Cmd with it (docker run --entrypoint \"\")")
 }
+
+// rmi and prune leave a running container's layers alone; once it has
+// ended, prune takes them.
+func TestStoreKeepsTheLayersOfARunningContainer(t *testing.T) {
+	needRoot(t)
+	layout := writeLayout(t, testImage{tag: "v1", layers: [][]byte{dirLayer(t, testRootfs(t)), baseLayer(t)}})
+	s, err := OpenImageStore(t.TempDir())
+	require.NoError(t, err)
+	img, err := pull(t, s, "oci:"+layout+":v1")
+	require.NoError(t, err)
+	stdin, w, err := os.Pipe()
+	require.NoError(t, err)
+	var out bytes.Buffer
+	cfg := Config{Namespaces: AllNamespaces, StateDir: t.TempDir(), Stdin: stdin, Stdout: &out, Stderr: &out}
+	img.Apply(&cfg, nil, []string{"/bin/sh", "-c", "read x; cat /etc/motd"})
+	c, err := Start(context.Background(), cfg)
+	require.NoError(t, err)
+	stdin.Close()
+	_, err = s.Remove(mustRef(t, "oci:"+layout+":v1"))
+	require.NoError(t, err)
+	for _, l := range img.Layers {
+		_, err := os.Stat(l)
+		assert.NoError(t, err, "a running container's layer stays after rmi")
+	}
+	w.Close()
+	code, err := c.Wait()
+	require.NoError(t, err)
+	assert.Equal(t, 0, code, out.String())
+	assert.Equal(t, "hello from the base\n", out.String())
+	freed, err := s.Prune()
+	require.NoError(t, err)
+	assert.Greater(t, freed, int64(0))
+	assertEmpty(t, filepath.Join(s.Dir(), "layers"))
+}
