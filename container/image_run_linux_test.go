@@ -150,3 +150,7 @@ func TestStoreKeepsTheLayersOfARunningContainer(t *testing.T) {
 	assert.Greater(t, freed, int64(0))
 	assertEmpty(t, filepath.Join(s.Dir(), "layers"))
 }
+
+func TestUnescapeMountinfo(t *testing.T) {
+	assert.Equal(t, "/home/a b/x\\y", unescapeMountinfo(`/home/a\040b/x\134y`))
+}

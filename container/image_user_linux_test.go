@@ -34,7 +34,3 @@ func TestImageResolveUser(t *testing.T) {
 		assert.ErrorContains(t, err, why, user)
 	}
 }
-
-func TestUnescapeMountinfo(t *testing.T) {
-	assert.Equal(t, "/home/a b/x\\y", unescapeMountinfo(`/home/a\040b/x\134y`))
-}
