@@ -57,19 +57,19 @@ func pullImage(ref string, insecure []string, w *os.File) (*container.Image, err
 	if err != nil {
 		return nil, err
 	}
-	s.Progress = progressPrinter(w, term.IsTerminal(int(w.Fd())))
+	var end func()
+	s.Progress, end = progressPrinter(w, term.IsTerminal(int(w.Fd())))
 	img, err := s.Pull(context.Background(), r, container.PullOptions{Insecure: insecure})
-	fmt.Fprint(w, progressEnd)
+	end()
 	return img, err
 }
 
-// progressEnd ends a progress line left open on a terminal.
-var progressEnd = ""
-
 // progressPrinter writes a line per blob: redrawn as it grows on a
-// terminal, once when it is complete elsewhere.
-func progressPrinter(w io.Writer, terminal bool) func(container.PullEvent) {
-	return func(ev container.PullEvent) {
+// terminal, once when it is complete elsewhere. end finishes a line a
+// failed pull left open.
+func progressPrinter(w io.Writer, terminal bool) (progress func(container.PullEvent), end func()) {
+	open := false
+	progress = func(ev container.PullEvent) {
 		short := strings.TrimPrefix(ev.Digest, "sha256:")[:12]
 		switch {
 		case ev.Cached:
@@ -81,15 +81,20 @@ func progressPrinter(w io.Writer, terminal bool) func(container.PullEvent) {
 				bar = int(int64(width) * ev.Done / ev.Total)
 			}
 			fmt.Fprintf(w, "\r%s: [%s%s] %s / %s", short, strings.Repeat("=", bar), strings.Repeat(" ", width-bar), humanBytes(ev.Done), humanBytes(ev.Total))
-			progressEnd = "\n"
-			if ev.Done == ev.Total {
+			open = ev.Done != ev.Total
+			if !open {
 				fmt.Fprintln(w)
-				progressEnd = ""
 			}
 		case ev.Done == ev.Total:
 			fmt.Fprintf(w, "%s: fetched %s\n", short, humanBytes(ev.Total))
 		}
 	}
+	end = func() {
+		if open {
+			fmt.Fprintln(w)
+		}
+	}
+	return progress, end
 }
 
 // humanBytes writes a size the way ls -h does: 1.5M, 12K, 300B.

@@ -16,7 +16,8 @@ func TestProgressLines(t *testing.T) {
 		{Digest: digest, Done: 10, Total: 10, Cached: true},
 	}
 	var plain, term strings.Builder
-	p, q := progressPrinter(&plain, false), progressPrinter(&term, true)
+	p, _ := progressPrinter(&plain, false)
+	q, end := progressPrinter(&term, true)
 	for _, ev := range events {
 		p(ev)
 		q(ev)
@@ -25,4 +26,7 @@ func TestProgressLines(t *testing.T) {
 	assert.Equal(t, "\rabababababab: [=======                       ] 1.0M / 4.0M"+
 		"\rabababababab: [==============================] 4.0M / 4.0M\n"+
 		"abababababab: already in the store\n", term.String(), "a terminal: one line redrawn per blob")
+	q(container.PullEvent{Digest: digest, Done: 1, Total: 2})
+	end()
+	assert.True(t, strings.HasSuffix(term.String(), "1B / 2B\n"), "end closes a line a failed pull left open: %q", term.String())
 }
