@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"os"
@@ -20,7 +20,8 @@ var (
 	buildDir  string
 )
 
-// cli builds the workshop CLI once and runs it in dir with args, with TMPDIR
+// cli builds the workshop CLI (the command in lessons/, which embeds the
+// notes and calls Main) once and runs it in dir with args, with TMPDIR
 // pointed at tmp so that the test can see what it leaves there.
 func cli(t *testing.T, dir, tmp string, args ...string) (string, int) {
 	t.Helper()
@@ -30,7 +31,7 @@ func cli(t *testing.T, dir, tmp string, args ...string) (string, int) {
 			return
 		}
 		cliPath = filepath.Join(buildDir, "unboxed")
-		out, err := exec.Command("go", "build", "-o", cliPath, ".").CombinedOutput()
+		out, err := exec.Command("go", "build", "-o", cliPath, workshop.Module+"/lessons").CombinedOutput()
 		if err != nil {
 			buildErr = &exec.Error{Name: string(out), Err: err}
 		}

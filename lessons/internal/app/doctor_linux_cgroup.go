@@ -1,6 +1,6 @@
 //go:build linux
 
-package main
+package app
 
 // The doctor's cgroup checks: which version this host mounts, which
 // controllers, and whether a non-root user may create cgroups. Detection
