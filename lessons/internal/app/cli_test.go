@@ -88,6 +88,10 @@ func TestOutsideTheCheckout(t *testing.T) {
 	}
 }
 
+// renderWidth is the widest text the renderer (lessons/internal/render)
+// prints: its maxWidth.
+const renderWidth = 100
+
 func TestNotesArePlainWhenPiped(t *testing.T) {
 	root := repoRoot(t)
 	out, code := cli(t, root, t.TempDir(), "notes", "1", "exit-codes")
@@ -96,7 +100,7 @@ func TestNotesArePlainWhenPiped(t *testing.T) {
 	assert.NotContains(t, out, "\x1b[", "no terminal escapes when stdout is not a terminal")
 	assert.NotContains(t, out, "## Re-exec", "only the section asked for")
 	for _, line := range strings.Split(out, "\n") {
-		assert.LessOrEqual(t, len([]rune(line)), maxWidth, "line wider than %d: %q", maxWidth, line)
+		assert.LessOrEqual(t, len([]rune(line)), renderWidth, "line wider than %d: %q", renderWidth, line)
 		assert.Equal(t, strings.TrimRight(line, " "), line, "no padding when piped")
 	}
 
