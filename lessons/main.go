@@ -6,9 +6,9 @@
 //	go run ./lessons check N       the tests of lesson N, explained
 //	go run ./lessons help          every verb
 //
-// The CLI itself is lessons/internal/app; this file embeds the notes, which
-// go:embed can only reach from here, and makes the binary a container's
-// init when the runtime re-executes it.
+// The CLI itself is lessons/internal/app. This file embeds the notes (an
+// embed directive cannot reach files above its package's directory) and
+// makes the binary a container's init when the runtime re-executes it.
 package main
 
 import (

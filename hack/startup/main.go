@@ -44,6 +44,7 @@ func main() {
 // A subject is one way to start a container.
 type subject struct {
 	name, dir string
+	label     string // which checkout, when there are several
 	argv      []string
 	times     []time.Duration
 	bin       string // the binary, for its package init time
@@ -76,8 +77,8 @@ func measure(dirs []string, n int) error {
 			label = " [" + dirs[i] + "]"
 		}
 		subjects = append(subjects,
-			&subject{name: "go run ./lessons run" + label, dir: dir, argv: append([]string{"go", "run", "./lessons"}, container...)},
-			&subject{name: "workshop binary run" + label, dir: dir, argv: append([]string{workshop}, container...), bin: workshop})
+			&subject{name: "go run ./lessons run", label: label, dir: dir, argv: append([]string{"go", "run", "./lessons"}, container...)},
+			&subject{name: "workshop binary run", label: label, dir: dir, argv: append([]string{workshop}, container...), bin: workshop})
 	}
 	last := subjects[len(subjects)-1].dir
 	unboxed := filepath.Join(tmp, "unboxed")
@@ -105,7 +106,7 @@ func measure(dirs []string, n int) error {
 	for _, s := range subjects {
 		m := median(s.times)
 		fmt.Printf("  %-40s median %6.1f ms  p90 %6.1f ms  %5.2fx cmd/unboxed (its ratio to this: %.2f)\n",
-			s.name, ms(m), ms(percentile(s.times, 0.9)), float64(m)/float64(base), float64(base)/float64(m))
+			s.name+s.label, ms(m), ms(percentile(s.times, 0.9)), float64(m)/float64(base), float64(base)/float64(m))
 	}
 	fmt.Printf("package init, help, GODEBUG=inittrace=1 (sum of the packages' init clock time)\n")
 	for _, s := range subjects {
@@ -120,7 +121,7 @@ func measure(dirs []string, n int) error {
 			}
 			sums = append(sums, sum)
 		}
-		fmt.Printf("  %-40s median %5.1f ms\n", strings.TrimSuffix(s.name, " run"), ms(median(sums)))
+		fmt.Printf("  %-40s median %5.1f ms\n", strings.TrimSuffix(s.name, " run")+s.label, ms(median(sums)))
 	}
 	return nil
 }
