@@ -1,4 +1,4 @@
-package main
+package app
 
 // The doctor verb: is this machine ready for the workshop? It runs one check
 // after the other and prints a line per finding, so an instructor can read

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"fmt"
@@ -30,16 +30,27 @@ func TestEveryLessonTestHasItsNotesSection(t *testing.T) {
 	}
 }
 
-// The notes the binary embeds are the notes on disk.
+// The notes the binary embeds are the notes on disk: outside the checkout,
+// the contents list every lesson and each lesson has its notes and hint.
 func TestEmbeddedNotesAreTheLessons(t *testing.T) {
 	root := repoRoot(t)
 	onDisk, err := workshop.LessonNumbers(root)
 	require.NoError(t, err)
-	assert.Equal(t, onDisk, embeddedLessons())
+	require.NotEmpty(t, onDisk)
+	elsewhere := t.TempDir()
+	toc, code := cli(t, elsewhere, t.TempDir(), "notes")
+	require.Equal(t, 0, code, toc)
 	for _, n := range onDisk {
-		assert.NotEmpty(t, lessonNotes(n).Title)
-		assert.NotEmpty(t, lessonHint(n))
+		assert.Contains(t, toc, fmt.Sprintf("%02d · ", n), "the contents list lesson %d", n)
+		notes, code := cli(t, elsewhere, t.TempDir(), "notes", fmt.Sprint(n))
+		assert.Equal(t, 0, code, notes)
+		assert.Contains(t, notes, fmt.Sprintf("Lesson %02d", n))
+		hint, code := cli(t, elsewhere, t.TempDir(), "hint", fmt.Sprint(n))
+		assert.Equal(t, 0, code, hint)
+		assert.Contains(t, hint, fmt.Sprintf("Hints for lesson %02d", n))
 	}
+	_, code = cli(t, elsewhere, t.TempDir(), "notes", fmt.Sprint(onDisk[len(onDisk)-1]+1))
+	assert.Equal(t, 2, code, "no notes beyond the last lesson")
 }
 
 func TestCheckNotesFindsAMissingSection(t *testing.T) {

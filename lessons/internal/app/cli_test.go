@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"os"
@@ -20,7 +20,8 @@ var (
 	buildDir  string
 )
 
-// cli builds the workshop CLI once and runs it in dir with args, with TMPDIR
+// cli builds the workshop CLI (the command in lessons/, which embeds the
+// notes and calls Main) once and runs it in dir with args, with TMPDIR
 // pointed at tmp so that the test can see what it leaves there.
 func cli(t *testing.T, dir, tmp string, args ...string) (string, int) {
 	t.Helper()
@@ -30,7 +31,7 @@ func cli(t *testing.T, dir, tmp string, args ...string) (string, int) {
 			return
 		}
 		cliPath = filepath.Join(buildDir, "unboxed")
-		out, err := exec.Command("go", "build", "-o", cliPath, ".").CombinedOutput()
+		out, err := exec.Command("go", "build", "-o", cliPath, workshop.Module+"/lessons").CombinedOutput()
 		if err != nil {
 			buildErr = &exec.Error{Name: string(out), Err: err}
 		}
@@ -87,6 +88,10 @@ func TestOutsideTheCheckout(t *testing.T) {
 	}
 }
 
+// renderWidth is the widest text the renderer (lessons/internal/render)
+// prints: its maxWidth.
+const renderWidth = 100
+
 func TestNotesArePlainWhenPiped(t *testing.T) {
 	root := repoRoot(t)
 	out, code := cli(t, root, t.TempDir(), "notes", "1", "exit-codes")
@@ -95,7 +100,7 @@ func TestNotesArePlainWhenPiped(t *testing.T) {
 	assert.NotContains(t, out, "\x1b[", "no terminal escapes when stdout is not a terminal")
 	assert.NotContains(t, out, "## Re-exec", "only the section asked for")
 	for _, line := range strings.Split(out, "\n") {
-		assert.LessOrEqual(t, len([]rune(line)), maxWidth, "line wider than %d: %q", maxWidth, line)
+		assert.LessOrEqual(t, len([]rune(line)), renderWidth, "line wider than %d: %q", renderWidth, line)
 		assert.Equal(t, strings.TrimRight(line, " "), line, "no padding when piped")
 	}
 

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"fmt"
@@ -21,8 +21,8 @@ func init() {
 
 // demoVerb builds the runtime binary and runs the demo in it: the demos
 // measure containers, and every container re-executes the binary that
-// starts it, so they run in cmd/unboxed, which starts without the ~10 ms
-// that this CLI's Markdown renderer costs each process.
+// starts it, so they run in cmd/unboxed, the runtime with nothing else
+// linked in, to measure the runtime's own start.
 func demoVerb(args []string) int {
 	root, err := workshop.FindRoot(".")
 	if err != nil {

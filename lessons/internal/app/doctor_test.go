@@ -1,6 +1,6 @@
 //go:build linux
 
-package main
+package app
 
 import (
 	"bufio"
@@ -14,7 +14,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/sys/unix"
+	"github.com/unboxed-go/unboxed/container"
 )
 
 // TestFilesystemsHas parses /proc/filesystems from a string and from the kernel.
@@ -40,82 +40,46 @@ func TestFilesystemsHas(t *testing.T) {
 	})
 }
 
-// fakeCgroupfs builds a cgroup root under t.TempDir() and a statfs function
-// that answers with the magic number given for each directory, and tmpfs's
-// for the root unless magic names it.
-func fakeCgroupfs(t *testing.T, magic map[string]int64, files map[string]string) (string, statfsFunc) {
-	t.Helper()
-	root := t.TempDir()
-	for dir := range magic {
-		require.NoError(t, os.MkdirAll(filepath.Join(root, dir), 0o755))
-	}
-	for name, data := range files {
-		require.NoError(t, os.WriteFile(filepath.Join(root, name), []byte(data), 0o644))
-	}
-	statfs := func(path string) (int64, error) {
-		rel, err := filepath.Rel(root, path)
-		require.NoError(t, err)
-		if m, ok := magic[rel]; ok {
-			return m, nil
-		}
-		return unix.TMPFS_MAGIC, nil // the root, or a plain directory on it
-	}
-	return root, statfs
-}
-
-// TestCgroupLayoutDetection classifies fake v1, v2 and hybrid layouts.
-func TestCgroupLayoutDetection(t *testing.T) {
-	const cg1, cg2 = unix.CGROUP_SUPER_MAGIC, unix.CGROUP2_SUPER_MAGIC
-	v1 := map[string]int64{"cpu,cpuacct": cg1, "memory": cg1, "pids": cg1, "systemd": cg1,
-		"empty": unix.TMPFS_MAGIC}
-	hybrid := map[string]int64{"unified": cg2}
-	for k, v := range v1 {
-		hybrid[k] = v
-	}
+// TestCgroupLayoutControllers lists the controllers of v1, v2 and hybrid
+// layouts as the runtime detects them, with a unified hierarchy under
+// t.TempDir() whose cgroup.controllers the test writes.
+func TestCgroupLayoutControllers(t *testing.T) {
+	v1 := map[string]string{"cpu": "/cg/cpu,cpuacct", "cpuacct": "/cg/cpu,cpuacct", "memory": "/cg/memory", "pids": "/cg/pids"}
 	for _, tc := range []struct {
 		name        string
-		magic       map[string]int64
-		files       map[string]string
-		wantVersion string
+		version     string
+		v1          map[string]string
+		controllers *string // the unified hierarchy's cgroup.controllers; nil: no unified hierarchy
 		want        []string
 	}{
-		{"v2", map[string]int64{".": cg2}, map[string]string{"cgroup.controllers": "cpuset cpu io memory pids\n"},
-			"v2", []string{"cpu", "cpuset", "io", "memory", "pids"}},
-		{"v1 without the named systemd hierarchy", v1, nil,
-			"v1", []string{"cpu", "cpuacct", "memory", "pids"}},
-		{"hybrid with empty unified controllers", hybrid, map[string]string{"unified/cgroup.controllers": ""},
-			"hybrid", []string{"cpu", "cpuacct", "memory", "pids"}},
-		{"hybrid with a controller left to v2", hybrid, map[string]string{"unified/cgroup.controllers": "hugetlb"},
-			"hybrid", []string{"cpu", "cpuacct", "hugetlb", "memory", "pids"}},
+		{"v2", "v2", nil, ptr("cpuset cpu io memory pids\n"), []string{"cpu", "cpuset", "io", "memory", "pids"}},
+		{"v1", "v1", v1, nil, []string{"cpu", "cpuacct", "memory", "pids"}},
+		{"hybrid with empty unified controllers", "hybrid", v1, ptr(""), []string{"cpu", "cpuacct", "memory", "pids"}},
+		{"hybrid with a controller left to v2", "hybrid", v1, ptr("hugetlb memory"), []string{"cpu", "cpuacct", "hugetlb", "memory", "pids"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			root, statfs := fakeCgroupfs(t, tc.magic, tc.files)
-			if tc.name != "v2" {
-				// The symlinks a v1 host has next to "cpu,cpuacct" must not count twice.
-				require.NoError(t, os.Symlink("cpu,cpuacct", filepath.Join(root, "cpu")))
+			layout := container.Layout{Version: tc.version, V1: tc.v1}
+			if tc.controllers != nil {
+				layout.V2 = t.TempDir()
+				require.NoError(t, os.WriteFile(filepath.Join(layout.V2, "cgroup.controllers"), []byte(*tc.controllers), 0o644))
 			}
-			l, err := detectCgroups(root, statfs)
+			l, err := layoutControllers(layout)
 			require.NoError(t, err)
-			assert.Equal(t, tc.wantVersion, l.version)
+			assert.Equal(t, tc.version, l.version)
 			assert.Equal(t, tc.want, l.names())
-			if tc.wantVersion == "v1" {
-				assert.Empty(t, l.unified, "v1 has no unified hierarchy")
-			} else {
-				assert.NotEmpty(t, l.unified, "%s has a unified hierarchy", tc.wantVersion)
+			assert.Equal(t, layout.V2, l.unified)
+			for c, dir := range tc.v1 {
+				assert.Equal(t, dir, l.controllers[c], "a v1 controller stays at its hierarchy, even when unified lists it too")
 			}
 		})
 	}
-	t.Run("not a cgroup mount", func(t *testing.T) {
-		root, statfs := fakeCgroupfs(t, map[string]int64{".": unix.EXT4_SUPER_MAGIC}, nil)
-		_, err := detectCgroups(root, statfs)
-		assert.ErrorContains(t, err, "not a cgroup mount")
-	})
-	t.Run("tmpfs without hierarchies", func(t *testing.T) {
-		root, statfs := fakeCgroupfs(t, map[string]int64{"memory": unix.TMPFS_MAGIC}, nil)
-		_, err := detectCgroups(root, statfs)
-		assert.ErrorContains(t, err, "no cgroup hierarchies")
+	t.Run("unified without cgroup.controllers", func(t *testing.T) {
+		_, err := layoutControllers(container.Layout{Version: "v2", V2: t.TempDir()})
+		assert.ErrorIs(t, err, fs.ErrNotExist)
 	})
 }
+
+func ptr(s string) *string { return &s }
 
 // mountEntry is one line of /proc/self/mountinfo (proc(5)).
 type mountEntry struct{ point, fstype, superOpts string }
@@ -138,7 +102,7 @@ func readMountinfo(t *testing.T) []mountEntry {
 
 // TestCgroupLayoutOfThisMachine checks the real layout against the mount table.
 func TestCgroupLayoutOfThisMachine(t *testing.T) {
-	l, err := detectCgroups(cgroupRoot, statfsMagic)
+	l, err := doctorLayout()
 	require.NoError(t, err, "the workshop needs cgroups at %s", cgroupRoot)
 	// Ask the mount table too: the last mount on a path is the visible one.
 	fstype := map[string]mountEntry{}

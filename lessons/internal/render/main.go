@@ -1,7 +1,20 @@
+// Command render prints the Markdown it reads on standard input for the
+// workshop CLI's notes, hint and check: styled for the terminal's
+// background on a terminal, plain when piped, through $PAGER (or less -R)
+// when longer than the terminal.
+//
+// It is a binary of its own so that the workshop CLI does not link glamour:
+// glamour's package initialisation (chroma's lexers and styles) costs every
+// process that links it about 10-25 ms, and every container that run starts
+// executes the CLI's binary twice (the runtime, then its re-executed init).
+// lessons/internal/app builds this command into the user's cache directory
+// the first time something is rendered, and again when its sources, go.mod,
+// go.sum or the Go version change.
 package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -55,6 +68,15 @@ func render(md string, t terminal) string {
 		out = strings.Join(lines, "\n")
 	}
 	return out
+}
+
+func main() {
+	md, err := io.ReadAll(os.Stdin)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "unboxed: read the notes to render: %v\n", err)
+		os.Exit(1)
+	}
+	show(string(md))
 }
 
 // show prints rendered Markdown, through $PAGER (or less -R) when it is

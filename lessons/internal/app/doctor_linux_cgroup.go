@@ -1,11 +1,12 @@
 //go:build linux
 
-package main
+package app
 
 // The doctor's cgroup checks: which version this host mounts, which
-// controllers, and whether a non-root user may create cgroups. Detection
-// takes a root directory and a statfs function, so tests classify fake
-// layouts built under t.TempDir() as well as the real /sys/fs/cgroup.
+// controllers, and whether a non-root user may create cgroups. The layout
+// is the runtime's own (container.DetectLayout), so that the doctor judges
+// the machine as run --memory will see it; the doctor adds the controllers
+// that the unified hierarchy offers.
 
 import (
 	"bufio"
@@ -18,104 +19,52 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/unboxed-go/unboxed/container"
 	"golang.org/x/sys/unix"
 )
 
 // cgroupRoot is where systemd and the distributions mount cgroups.
 const cgroupRoot = "/sys/fs/cgroup"
 
-// A statfsFunc returns the filesystem magic number (statfs(2) f_type) of
-// the filesystem that path is on.
-type statfsFunc func(path string) (int64, error)
-
-// statfsMagic is the statfsFunc of the real kernel.
-func statfsMagic(path string) (int64, error) {
-	var st unix.Statfs_t
-	if err := unix.Statfs(path, &st); err != nil {
-		return 0, &os.PathError{Op: "statfs", Path: path, Err: err}
-	}
-	return int64(st.Type), nil
-}
-
-// cgroupLayout is what detectCgroups finds under a cgroup root.
+// cgroupLayout is the doctor's view of the host's cgroups.
 type cgroupLayout struct {
 	version     string            // "v1", "v2" or "hybrid"
 	unified     string            // the cgroup2 hierarchy; "" on v1
 	controllers map[string]string // each mounted controller -> its hierarchy's directory
 }
 
-// namedHierarchies are v1 hierarchies mounted with -o name=... that carry
-// no controller, only a process tree (cgroups(7), "Named hierarchies").
-var namedHierarchies = map[string]bool{"systemd": true, "elogind": true}
-
-// detectCgroups classifies the cgroup mounts under root (cgroups(7)):
-//   - v2: root is a cgroup2 filesystem; its cgroup.controllers lists the
-//     controllers.
-//   - v1: root is a tmpfs and its directories are v1 hierarchies, each
-//     named after its controllers ("cpu,cpuacct"), each a cgroup filesystem.
-//   - hybrid: v1, plus a cgroup2 filesystem at root/unified (systemd's
-//     hybrid mode); controllers not bound to v1 may show up there.
-func detectCgroups(root string, statfs statfsFunc) (cgroupLayout, error) {
-	magic, err := statfs(root)
+// doctorLayout reads the runtime's layout of this host.
+func doctorLayout() (cgroupLayout, error) {
+	l, err := container.DetectLayout()
 	if err != nil {
 		return cgroupLayout{}, err
 	}
-	l := cgroupLayout{controllers: map[string]string{}}
-	switch magic {
-	case unix.CGROUP2_SUPER_MAGIC:
-		l.version, l.unified = "v2", root
-		return l, l.addV2Controllers()
-	case unix.TMPFS_MAGIC:
-	default:
-		return l, fmt.Errorf("%s is not a cgroup mount (filesystem magic %#x)", root, magic)
-	}
-	entries, err := os.ReadDir(root)
-	if err != nil {
-		return l, err
-	}
-	for _, e := range entries {
-		// Skip the symlinks ("cpu" -> "cpu,cpuacct"): they repeat a hierarchy.
-		if !e.IsDir() {
-			continue
-		}
-		dir := filepath.Join(root, e.Name())
-		m, err := statfs(dir)
-		switch {
-		case err != nil:
-			continue // not ours to judge: no controller of a hierarchy here
-		case m == unix.CGROUP_SUPER_MAGIC && !namedHierarchies[e.Name()]:
-			for _, c := range strings.Split(e.Name(), ",") {
-				l.controllers[c] = dir
-			}
-		case m == unix.CGROUP2_SUPER_MAGIC && e.Name() == "unified":
-			l.unified = dir
-		}
-	}
-	switch {
-	case l.unified != "":
-		l.version = "hybrid"
-		return l, l.addV2Controllers()
-	case len(l.controllers) == 0:
-		return l, fmt.Errorf("%s is a tmpfs with no cgroup hierarchies in it", root)
-	}
-	l.version = "v1"
-	return l, nil
+	return layoutControllers(l)
 }
 
-// addV2Controllers adds the controllers that the cgroup.controllers file of
-// the unified hierarchy lists. On hybrid hosts it is often empty: a
-// controller serves one hierarchy at a time, and v1 took them all.
-func (l *cgroupLayout) addV2Controllers() error {
-	data, err := os.ReadFile(filepath.Join(l.unified, "cgroup.controllers"))
+// layoutControllers lists the controllers of a layout (cgroups(7)): each
+// v1 controller at its hierarchy's mount point, then the controllers that
+// the unified hierarchy's cgroup.controllers lists and v1 has not taken.
+// On hybrid hosts that file is often empty: a controller serves one
+// hierarchy at a time, and v1 took them all.
+func layoutControllers(l container.Layout) (cgroupLayout, error) {
+	out := cgroupLayout{version: l.Version, unified: l.V2, controllers: map[string]string{}}
+	for c, dir := range l.V1 {
+		out.controllers[c] = dir
+	}
+	if l.V2 == "" {
+		return out, nil
+	}
+	data, err := os.ReadFile(filepath.Join(l.V2, "cgroup.controllers"))
 	if err != nil {
-		return err
+		return out, err
 	}
 	for _, c := range strings.Fields(string(data)) {
-		if _, taken := l.controllers[c]; !taken {
-			l.controllers[c] = l.unified
+		if _, taken := out.controllers[c]; !taken {
+			out.controllers[c] = l.V2
 		}
 	}
-	return nil
+	return out, nil
 }
 
 // names returns the mounted controllers, sorted.
@@ -134,7 +83,7 @@ var neededControllers = []string{"memory", "pids", "cpu"}
 // checkCgroups reports the cgroup version and controllers of this host,
 // each needed controller, and for non-root whether limits can work.
 func checkCgroups(env doctorEnv) []finding {
-	l, err := detectCgroups(cgroupRoot, statfsMagic)
+	l, err := doctorLayout()
 	if err != nil {
 		return []finding{{statusMissing, "cgroups", err.Error(),
 			"sudo mount -t cgroup2 none " + cgroupRoot}}

@@ -1,4 +1,4 @@
-package main
+package app
 
 // The doctor's kernel probes: the kernel version and each namespace kind,
 // tried for real in a re-exec'd child. The children of the mount probes in

@@ -1,6 +1,6 @@
 //go:build linux
 
-package main
+package app
 
 // The doctor's mount probes: a real overlay mount and a real pivot_root,
 // each in a temp dir that is gone again when the probe returns.

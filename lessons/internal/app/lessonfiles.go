@@ -1,7 +1,6 @@
-package main
+package app
 
 import (
-	"embed"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -10,11 +9,10 @@ import (
 	"github.com/unboxed-go/unboxed/lessons/internal/workshop"
 )
 
-// lessonFiles holds every lesson's notes and hint, so that notes and hint
-// work from a built binary anywhere.
-//
-//go:embed */notes.md */hint.md
-var lessonFiles embed.FS
+// lessonFiles holds every lesson's notes and hint (NN/notes.md, NN/hint.md),
+// embedded by lessons/main.go so that notes and hint work from a built
+// binary anywhere; Main sets it.
+var lessonFiles fs.FS
 
 // embeddedLessons lists the lesson numbers that have notes.
 func embeddedLessons() []int {
@@ -31,12 +29,12 @@ func embeddedLessons() []int {
 
 // lessonNotes parses lesson n's notes.
 func lessonNotes(n int) workshop.Notes {
-	data, _ := lessonFiles.ReadFile(fmt.Sprintf("%02d/notes.md", n))
+	data, _ := fs.ReadFile(lessonFiles, fmt.Sprintf("%02d/notes.md", n))
 	return workshop.ParseNotes(string(data))
 }
 
 // lessonHint returns lesson n's hint file.
 func lessonHint(n int) string {
-	data, _ := lessonFiles.ReadFile(fmt.Sprintf("%02d/hint.md", n))
+	data, _ := fs.ReadFile(lessonFiles, fmt.Sprintf("%02d/hint.md", n))
 	return string(data)
 }
