@@ -4,7 +4,7 @@ package app
 
 // The doctor's cgroup checks: which version this host mounts, which
 // controllers, and whether a non-root user may create cgroups. The layout
-// is the runtime's own (container.DetectLayout), so that the doctor judges
+// is the runtime's own (cgroups.DetectLayout), so that the doctor judges
 // the machine as run --memory will see it; the doctor adds the controllers
 // that the unified hierarchy offers.
 
@@ -19,7 +19,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/unboxed-go/unboxed/container"
+	"github.com/unboxed-go/unboxed/container/cgroups"
 	"golang.org/x/sys/unix"
 )
 
@@ -35,7 +35,7 @@ type cgroupLayout struct {
 
 // doctorLayout reads the runtime's layout of this host.
 func doctorLayout() (cgroupLayout, error) {
-	l, err := container.DetectLayout()
+	l, err := cgroups.DetectLayout()
 	if err != nil {
 		return cgroupLayout{}, err
 	}
@@ -47,7 +47,7 @@ func doctorLayout() (cgroupLayout, error) {
 // the unified hierarchy's cgroup.controllers lists and v1 has not taken.
 // On hybrid hosts that file is often empty: a controller serves one
 // hierarchy at a time, and v1 took them all.
-func layoutControllers(l container.Layout) (cgroupLayout, error) {
+func layoutControllers(l cgroups.Layout) (cgroupLayout, error) {
 	out := cgroupLayout{version: l.Version, unified: l.V2, controllers: map[string]string{}}
 	for c, dir := range l.V1 {
 		out.controllers[c] = dir

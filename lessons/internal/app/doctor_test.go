@@ -14,7 +14,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/unboxed-go/unboxed/container"
+	"github.com/unboxed-go/unboxed/container/cgroups"
 )
 
 // TestFilesystemsHas parses /proc/filesystems from a string and from the kernel.
@@ -58,7 +58,7 @@ func TestCgroupLayoutControllers(t *testing.T) {
 		{"hybrid with a controller left to v2", "hybrid", v1, ptr("hugetlb memory"), []string{"cpu", "cpuacct", "hugetlb", "memory", "pids"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			layout := container.Layout{Version: tc.version, V1: tc.v1}
+			layout := cgroups.Layout{Version: tc.version, V1: tc.v1}
 			if tc.controllers != nil {
 				layout.V2 = t.TempDir()
 				require.NoError(t, os.WriteFile(filepath.Join(layout.V2, "cgroup.controllers"), []byte(*tc.controllers), 0o644))
@@ -74,7 +74,7 @@ func TestCgroupLayoutControllers(t *testing.T) {
 		})
 	}
 	t.Run("unified without cgroup.controllers", func(t *testing.T) {
-		_, err := layoutControllers(container.Layout{Version: "v2", V2: t.TempDir()})
+		_, err := layoutControllers(cgroups.Layout{Version: "v2", V2: t.TempDir()})
 		assert.ErrorIs(t, err, fs.ErrNotExist)
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -153,6 +154,30 @@ func TestRunRootlessAsNobody(t *testing.T) {
 	assert.Equal(t, "rootless\n1\n0\n", string(out))
 }
 
+// stateName is a container's directory in the state directory.
+var stateName = regexp.MustCompile(`^[0-9a-f]+-([0-9]+)$`)
+
+// deadRuntimesState lists the containers' directories in the state
+// directory whose runtime has ended (each is named <id>-<runtime's PID>):
+// a live runtime's directory belongs to a container running now, perhaps
+// another test's.
+func deadRuntimesState(t *testing.T) []string {
+	t.Helper()
+	entries, _ := os.ReadDir(container.DefaultStateDir())
+	var left []string
+	for _, e := range entries {
+		m := stateName.FindStringSubmatch(e.Name())
+		if m == nil {
+			continue // not a container's directory
+		}
+		pid := m[1]
+		if _, err := os.Stat("/proc/" + pid); err != nil {
+			left = append(left, e.Name())
+		}
+	}
+	return left
+}
+
 func TestRunOverlayKeepLayerVolume(t *testing.T) {
 	needRoot(t)
 	root := repoRoot(t)
@@ -184,13 +209,7 @@ func TestRunOverlayKeepLayerVolume(t *testing.T) {
 	assert.Equal(t, "absent\n", out)
 
 	assert.Equal(t, before, mountTable(t))
-	entries, _ := os.ReadDir(container.DefaultStateDir())
-	var left []string
-	for _, e := range entries {
-		if e.Name() != ".last-sweep" { // when run last swept for leftovers
-			left = append(left, e.Name())
-		}
-	}
+	left := deadRuntimesState(t)
 	assert.Empty(t, left, "state left in %s", container.DefaultStateDir())
 }
 
