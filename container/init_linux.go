@@ -7,7 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 
@@ -33,6 +33,10 @@ const (
 // container up, and then either becomes the command (execve) or, with
 // Config.Init, stays as PID 1 and runs it as a child.
 func containerInit() {
+	// Capabilities, no_new_privs and the user are set per thread, and the
+	// command must be started from the thread that has them (see
+	// security_linux.go): the main goroutine stays on this one thread.
+	runtime.LockOSThread()
 	// Nothing the command starts may inherit the runtime's pipes.
 	unix.CloseOnExec(specFd)
 	unix.CloseOnExec(reportFd)
@@ -60,6 +64,11 @@ func containerInit() {
 		}
 	}
 	path := lookPath(report, s)
+	// The security stage comes last but for the pids limit, which must
+	// be the very last step (pids_linux.go).
+	if err := secure(s); err != nil {
+		failWith(report, err)
+	}
 	if s.Init {
 		if s.Pids != "" {
 			if err := limitPidsBeforeSupervising(s.Pids); err != nil {
@@ -129,6 +138,7 @@ func serveAsPID1(sigs <-chan os.Signal) {
 // stage after another, each through the stages table.
 func setUp(s spec) error {
 	st := steps()
+	privilegedMounts = s.Security.Privileged
 	if s.has(Mount) {
 		if err := st.MakePrivate(); err != nil {
 			return err
@@ -150,6 +160,11 @@ func setUp(s spec) error {
 			return &Error{Code: ExitRuntimeError, Op: "mount overlay", Path: s.Merged, Err: errors.New("the MountOverlay stage left no overlay filesystem there; refusing to let the container write into its layers")}
 		}
 		s.Rootfs = s.Merged
+	}
+	if s.Rootfs != "" {
+		if err := refuseLinkedMountPoints(s.Rootfs); err != nil {
+			return err
+		}
 	}
 	if err := mountVolumes(s.Rootfs, s.Volumes); err != nil {
 		return err
@@ -198,20 +213,36 @@ func setUp(s spec) error {
 // moves, while the host's paths are still in reach.
 func mountVolumes(rootfs string, volumes []Volume) error {
 	for _, v := range volumes {
-		target := filepath.Join(rootfs, v.Container)
-		if err := os.MkdirAll(target, 0o755); err != nil {
-			return &Error{Code: ExitRuntimeError, Op: "volume", Path: v.Container, Err: err}
-		}
-		if err := mount(v.Host, target, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+		if err := mountVolume(rootfs, v); err != nil {
 			return err
-		}
-		if v.ReadOnly {
-			if err := RemountReadOnly(target); err != nil {
-				return err
-			}
 		}
 	}
 	return nil
+}
+
+// mountVolume binds one volume onto its target resolved inside the
+// rootfs (inroot_linux.go), through the target's descriptor.
+func mountVolume(rootfs string, v Volume) error {
+	dir, err := openInRoot(rootfs, v.Container)
+	if err != nil {
+		return &Error{Code: ExitRuntimeError, Op: "volume", Path: v.Container, Err: err}
+	}
+	defer dir.Close()
+	target := fmt.Sprintf("/proc/self/fd/%d", dir.Fd())
+	if err := mount(v.Host, target, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+		return err
+	}
+	if !v.ReadOnly {
+		return nil
+	}
+	// The descriptor still names the directory under the new mount:
+	// open the target again to reach the mount itself.
+	top, err := openInRoot(rootfs, v.Container)
+	if err != nil {
+		return &Error{Code: ExitRuntimeError, Op: "volume", Path: v.Container, Err: err}
+	}
+	defer top.Close()
+	return RemountReadOnly(fmt.Sprintf("/proc/self/fd/%d", top.Fd()))
 }
 
 // safely runs a set-up step and turns a panic in it (a lesson's TODO

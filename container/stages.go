@@ -41,6 +41,16 @@ type Stages struct {
 	MountOverlay func(lowers []string, upper, work, target string) error
 	// NewCgroup makes the container's cgroup with its limits (lesson 05).
 	NewCgroup func(id string, limits Limits) (Cgroup, error)
+	// SetNoNewPrivs sets no_new_privs (lesson 08).
+	SetNoNewPrivs func() error
+	// DropCapabilities limits the bounding, permitted and effective sets
+	// to keep (lesson 08).
+	DropCapabilities func(keep []int) error
+	// LoadSeccomp loads a filter that fails the calls numbered deny with
+	// EPERM (lesson 08). In its place the runtime hands it the default
+	// deny list's numbers; the library's own filter also checks clone's
+	// flags and makes clone3 fail with ENOSYS.
+	LoadSeccomp func(deny []uint32) error
 }
 
 var (
@@ -63,6 +73,14 @@ func libraryCgroups() bool {
 	stagesMu.RLock()
 	defer stagesMu.RUnlock()
 	return override.NewCgroup == nil
+}
+
+// overrideLoadSeccomp is a lesson's LoadSeccomp, or nil for the library's
+// own filter.
+func overrideLoadSeccomp() func([]uint32) error {
+	stagesMu.RLock()
+	defer stagesMu.RUnlock()
+	return override.LoadSeccomp
 }
 
 // steps returns the table in force: the overrides, with the library's own
@@ -103,6 +121,12 @@ func steps() Stages {
 	}
 	if s.NewCgroup == nil {
 		s.NewCgroup = NewCgroup
+	}
+	if s.SetNoNewPrivs == nil {
+		s.SetNoNewPrivs = SetNoNewPrivs
+	}
+	if s.DropCapabilities == nil {
+		s.DropCapabilities = DropCapabilities
 	}
 	return s
 }
