@@ -36,6 +36,9 @@ type runOptions struct {
 	limits                  container.Limits
 	volumes                 []container.Volume
 	keep                    string
+	security                container.Security
+	user                    string
+	verbose                 bool
 }
 
 // Run runs a container and returns its status, as Docker does: the
@@ -95,6 +98,8 @@ func Run(prog string, args []string) int {
 		KeepUpper:  opts.keep,
 		Volumes:    opts.volumes,
 		Limits:     opts.limits,
+		User:       opts.user,
+		Security:   opts.security,
 		Stdin:      os.Stdin,
 		Stdout:     os.Stdout,
 		Stderr:     os.Stderr,
@@ -103,6 +108,9 @@ func Run(prog string, args []string) int {
 		signal.Stop(sigs)
 		fmt.Fprintf(os.Stderr, "unboxed run: %v\n", err)
 		return container.ExitStatusOf(err)
+	}
+	if opts.verbose {
+		printSecurity(os.Stderr, c.Pid())
 	}
 	stop := passSignals(c, sigs, term.IsTerminal(int(os.Stdin.Fd())))
 	code, err := c.Wait()
@@ -234,6 +242,7 @@ func parseRun(prog string, args []string) (runOptions, []string, error) {
 		o.limits.CPUs = f
 		return err
 	})
+	securityFlags(fs, &o)
 	fs.StringVar(&o.keep, "keep", "", "keep the container's changes (its overlay upper directory) in `DIR` and list them")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
