@@ -66,7 +66,7 @@ func containerInit() {
 	path := lookPath(report, s)
 	// The security stage comes last but for the pids limit, which must
 	// be the very last step (pids_linux.go).
-	if err := secure(s); err != nil {
+	if err := safely(func() error { return secure(s) }); err != nil {
 		failWith(report, err)
 	}
 	if s.Init {

@@ -48,8 +48,9 @@ type Stages struct {
 	DropCapabilities func(keep []int) error
 	// LoadSeccomp loads a filter that fails the calls numbered deny with
 	// EPERM (lesson 08). In its place the runtime hands it the default
-	// deny list's numbers; the library's own filter also checks clone's
-	// flags and makes clone3 fail with ENOSYS.
+	// deny list's numbers with mknod and mknodat; the library's own
+	// filter instead refuses only device nodes, refuses clone with
+	// namespace flags, and makes clone3 fail with ENOSYS.
 	LoadSeccomp func(deny []uint32) error
 }
 
