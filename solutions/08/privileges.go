@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package privileges is lesson 08: users and privileges. Lesson 04 built
 // the container's mounts; root inside could still undo them, because root
 // inside was root. You write the pieces that take that power away: the id
