@@ -75,8 +75,12 @@ func containerInit() {
 				fail(report, ExitRuntimeError, "set pids limit", "pids.max", err)
 			}
 		}
+		// Catch signals before Start returns: from then on the runtime
+		// may pass one on, and Go's default for SIGTERM in a namespace's
+		// PID 1 is to exit with status 2.
+		sigs := catchAsPID1()
 		report.Close() // the command is about to run: Start may return
-		os.Exit(supervise(s))
+		os.Exit(supervise(s, sigs))
 	}
 	if s.Pids != "" {
 		if err := limitPids(s.Pids); err != nil {
@@ -109,10 +113,8 @@ func lookPath(report *os.File, s spec) string {
 // supervise runs the command through the process stage and passes on its
 // status. As PID 1 it also forwards signals to everything in the namespace
 // and reaps the orphans that the kernel hands it.
-func supervise(s spec) int {
-	if os.Getpid() == 1 {
-		sigs := make(chan os.Signal, 8)
-		signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGCHLD)
+func supervise(s spec, sigs chan os.Signal) int {
+	if sigs != nil {
 		go serveAsPID1(sigs)
 	}
 	code, err := steps().RunProcess(s.Args, os.Stdin, os.Stdout, os.Stderr)
@@ -120,6 +122,17 @@ func supervise(s spec) int {
 		fmt.Fprintf(os.Stderr, "unboxed: %v\n", err)
 	}
 	return code
+}
+
+// catchAsPID1 starts catching the signals PID 1 passes on, when this
+// process is PID 1 of its namespace; else it returns nil.
+func catchAsPID1() chan os.Signal {
+	if os.Getpid() != 1 {
+		return nil
+	}
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGCHLD)
+	return sigs
 }
 
 func serveAsPID1(sigs <-chan os.Signal) {
