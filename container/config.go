@@ -76,6 +76,13 @@ type Config struct {
 	// the container's /etc/passwd and /etc/group (docker run --user).
 	// Empty: root of the container, uid 0 and gid 0.
 	User string
+	// UserRange maps the User namespace (which it needs, with a rootfs,
+	// Overlay and root) onto a range of host ids, so that root inside is
+	// an unprivileged uid outside (docker run --userns-remap; see
+	// SubordinateRange). The rootfs is copied once with its owners
+	// shifted into the range. The zero value: the User namespace, when
+	// asked for, maps the caller's own uid and gid to 0.
+	UserRange IDRange
 	// Security is what the command may do. The zero value is safe:
 	// Docker's default capabilities, no_new_privs and seccomp filter.
 	Security Security

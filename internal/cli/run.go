@@ -39,6 +39,7 @@ type runOptions struct {
 	security                container.Security
 	user                    string
 	verbose                 bool
+	userns                  string
 }
 
 // Run runs a container and returns its status, as Docker does: the
@@ -62,6 +63,11 @@ func Run(prog string, args []string) int {
 			return container.ExitRuntimeError
 		}
 		namespaces = append([]container.Namespace{container.User}, namespaces...)
+	}
+	userRange, namespaces, err := userRange(opts.userns, namespaces)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "unboxed run: %v\n", err)
+		return container.ExitRuntimeError
 	}
 	if opts.rootfs == "" {
 		dir, err := container.DefaultRootfs()
@@ -99,6 +105,7 @@ func Run(prog string, args []string) int {
 		Volumes:    opts.volumes,
 		Limits:     opts.limits,
 		User:       opts.user,
+		UserRange:  userRange,
 		Security:   opts.security,
 		Stdin:      os.Stdin,
 		Stdout:     os.Stdout,

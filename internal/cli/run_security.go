@@ -31,6 +31,13 @@ func securityFlags(fs *flag.FlagSet, o *runOptions) {
 		return securityOpt(&o.security, s)
 	})
 	fs.StringVar(&o.user, "user", "", "run the command as `USER[:GROUP]`, names or numbers (names from the rootfs's /etc/passwd and /etc/group)")
+	fs.Func("userns", "`auto`: as root, a user namespace whose root is an unprivileged host uid (the range of root in /etc/subuid, else 100000-165535)", func(s string) error {
+		if s != "auto" {
+			return fmt.Errorf("userns %q: the one mode is auto (want e.g. --userns auto)", s)
+		}
+		o.userns = s
+		return nil
+	})
 	fs.BoolVar(&o.verbose, "verbose", false, "print the capability sets, seccomp mode and id maps the container's process got")
 }
 
@@ -102,4 +109,16 @@ func printSecurity(w io.Writer, pid int) {
 		}
 	}
 	fmt.Fprintf(w, "unboxed: security: %s\n", strings.Join(fields, " "))
+}
+
+// userRange is the host range for --userns auto, and the namespaces with
+// User added; without the flag, neither changes.
+func userRange(userns string, namespaces []container.Namespace) (container.IDRange, []container.Namespace, error) {
+	if userns == "" {
+		return container.IDRange{}, namespaces, nil
+	}
+	if os.Geteuid() != 0 {
+		return container.IDRange{}, nil, fmt.Errorf("--userns auto is for root: without root, run already uses a user namespace that maps your own uid to root (drop the flag, or run with sudo)")
+	}
+	return container.SubordinateRange("root"), append([]container.Namespace{container.User}, namespaces...), nil
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -53,6 +54,8 @@ func TestRunSecurityFlags(t *testing.T) {
 		{"no-new-privileges=false", []string{"--security-opt", "no-new-privileges=false", "--verbose"}, []string{"true"}, 0, "NoNewPrivs=0"},
 		{"seccomp=unconfined", []string{"--security-opt", "seccomp=unconfined", "--verbose"}, []string{"true"}, 0, "Seccomp=0"},
 		{"--user", []string{"--user", "nobody", "--verbose"}, []string{"true"}, 0, "CapEff=0000000000000000"},
+		{"--userns auto", []string{"--userns", "auto", "--verbose", "--", "/bin/sh", "-c", "touch /x && test $(id -u) = 0"}, nil, 0, usernsMaps()},
+		{"--userns other", []string{"--userns", "host"}, []string{"true"}, 125, "the one mode is auto"},
 		{"unknown capability", []string{"--cap-add", "NET_FOO"}, []string{"true"}, 125, `unknown capability "NET_FOO" (want a name of capabilities(7), e.g. NET_ADMIN`},
 		{"unknown user", []string{"--user", "nosuchuser"}, []string{"true"}, 125, `no user "nosuchuser"`},
 		{"unknown security-opt", []string{"--security-opt", "apparmor=x"}, []string{"true"}, 125, "want e.g. --security-opt no-new-privileges=false"},
@@ -85,4 +88,10 @@ func TestSecurityOptProfiles(t *testing.T) {
 	require.NoError(t, securityOpt(&sec, "no-new-privileges:false"))
 	assert.True(t, sec.NewPrivileges)
 	assert.ErrorContains(t, securityOpt(&sec, "no-new-privileges=maybe"), "want true or false")
+}
+
+// usernsMaps is what --verbose shows for --userns auto's uid_map.
+func usernsMaps() string {
+	r := container.SubordinateRange("root")
+	return fmt.Sprintf("uid_map=0,%d,%d", r.HostUID, r.Size)
 }
