@@ -74,6 +74,20 @@ type Config struct {
 	// runtime receives while the container runs on to the container.
 	// False leaves the runtime's signal handling as it was.
 	ForwardSignals bool
+	// User is who the command runs as: UID[:GID], or NAME[:GROUP] from
+	// the container's /etc/passwd and /etc/group (docker run --user).
+	// Empty: root of the container, uid 0 and gid 0.
+	User string
+	// UserRange maps the User namespace (which it needs, with a rootfs,
+	// Overlay and root) onto a range of host ids, so that root inside is
+	// an unprivileged uid outside (docker run --userns-remap; see
+	// SubordinateRange). The rootfs is copied once with its owners
+	// shifted into the range. The zero value: the User namespace, when
+	// asked for, maps the caller's own uid and gid to 0.
+	UserRange IDRange
+	// Security is what the command may do. The zero value is safe:
+	// Docker's default capabilities, no_new_privs and seccomp filter.
+	Security Security
 }
 
 // Volume is a host directory mounted into the container.
@@ -146,6 +160,12 @@ func (c *Config) validate() error {
 	}
 	if err := c.validateLayers(); err != nil {
 		return err
+	}
+	if _, err := c.Security.Capabilities(); err != nil {
+		return &Error{Code: ExitRuntimeError, Op: "config", Err: err}
+	}
+	if c.Security.Seccomp != nil && (c.Security.SeccompUnconfined || c.Security.Privileged) {
+		return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf("a seccomp profile and an unconfined or privileged container contradict each other (want one of them)")}
 	}
 	if c.ReadOnly && c.Rootfs == "" {
 		return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf("a read-only root needs a rootfs (the host's root stays as it is)")}

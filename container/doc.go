@@ -16,9 +16,12 @@
 //     after another: MakePrivate, SetHostname, MountOverlay over the rootfs
 //     and layers, volumes, PivotRoot (or Chroot), MountStandard (which
 //     calls MountProc), a read-only root on request.
-//  4. The child becomes the command with execve(2), or, with Config.Init,
-//     stays as PID 1 and runs the command through the process stage
-//     (RunProcess), reaping orphans and passing signals on.
+//  4. The security stage (Security, Config.User): no_new_privs, the
+//     capability drop to Docker's 14 (SetNoNewPrivs, DropCapabilities),
+//     the user, and a seccomp filter last (LoadSeccomp), on the init's
+//     locked thread. Then the child becomes the command with execve(2), or,
+//     with Config.Init, stays as PID 1 and runs the command through the
+//     process stage (RunProcess), reaping orphans and passing signals on.
 //  5. Wait reports the command's exit status the way Docker does
 //     (ExitStatus: the command's code, 128+N for signal N, 125, 126, 127),
 //     reads the cgroup's Stats, and removes the cgroup and the state. The

@@ -7,7 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 
@@ -33,6 +33,10 @@ const (
 // container up, and then either becomes the command (execve) or, with
 // Config.Init, stays as PID 1 and runs it as a child.
 func containerInit() {
+	// Capabilities, no_new_privs and the user are set per thread, and the
+	// command must be started from the thread that has them (see
+	// security_linux.go): the main goroutine stays on this one thread.
+	runtime.LockOSThread()
 	// Nothing the command starts may inherit the runtime's pipes.
 	unix.CloseOnExec(specFd)
 	unix.CloseOnExec(reportFd)
@@ -60,14 +64,23 @@ func containerInit() {
 		}
 	}
 	path := lookPath(report, s)
+	// The security stage comes last but for the pids limit, which must
+	// be the very last step (pids_linux.go).
+	if err := safely(func() error { return secure(s) }); err != nil {
+		failWith(report, err)
+	}
 	if s.Init {
 		if s.Pids != "" {
 			if err := limitPidsBeforeSupervising(s.Pids); err != nil {
 				fail(report, ExitRuntimeError, "set pids limit", "pids.max", err)
 			}
 		}
+		// Catch signals before Start returns: from then on the runtime
+		// may pass one on, and Go's default for SIGTERM in a namespace's
+		// PID 1 is to exit with status 2.
+		sigs := catchAsPID1()
 		report.Close() // the command is about to run: Start may return
-		os.Exit(supervise(s))
+		os.Exit(supervise(s, sigs))
 	}
 	if s.Pids != "" {
 		if err := limitPids(s.Pids); err != nil {
@@ -100,10 +113,8 @@ func lookPath(report *os.File, s spec) string {
 // supervise runs the command through the process stage and passes on its
 // status. As PID 1 it also forwards signals to everything in the namespace
 // and reaps the orphans that the kernel hands it.
-func supervise(s spec) int {
-	if os.Getpid() == 1 {
-		sigs := make(chan os.Signal, 8)
-		signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGCHLD)
+func supervise(s spec, sigs chan os.Signal) int {
+	if sigs != nil {
 		go serveAsPID1(sigs)
 	}
 	code, err := steps().RunProcess(s.Args, os.Stdin, os.Stdout, os.Stderr)
@@ -111,6 +122,17 @@ func supervise(s spec) int {
 		fmt.Fprintf(os.Stderr, "unboxed: %v\n", err)
 	}
 	return code
+}
+
+// catchAsPID1 starts catching the signals PID 1 passes on, when this
+// process is PID 1 of its namespace; else it returns nil.
+func catchAsPID1() chan os.Signal {
+	if os.Getpid() != 1 {
+		return nil
+	}
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGCHLD)
+	return sigs
 }
 
 func serveAsPID1(sigs <-chan os.Signal) {
@@ -129,6 +151,7 @@ func serveAsPID1(sigs <-chan os.Signal) {
 // stage after another, each through the stages table.
 func setUp(s spec) error {
 	st := steps()
+	privilegedMounts = s.Security.Privileged
 	if s.has(Mount) {
 		if err := st.MakePrivate(); err != nil {
 			return err
@@ -150,6 +173,11 @@ func setUp(s spec) error {
 			return &Error{Code: ExitRuntimeError, Op: "mount overlay", Path: s.Merged, Err: errors.New("the MountOverlay stage left no overlay filesystem there; refusing to let the container write into its layers")}
 		}
 		s.Rootfs = s.Merged
+	}
+	if s.Rootfs != "" {
+		if err := refuseLinkedMountPoints(s.Rootfs); err != nil {
+			return err
+		}
 	}
 	if err := mountVolumes(s.Rootfs, s.Volumes); err != nil {
 		return err
@@ -198,20 +226,36 @@ func setUp(s spec) error {
 // moves, while the host's paths are still in reach.
 func mountVolumes(rootfs string, volumes []Volume) error {
 	for _, v := range volumes {
-		target := filepath.Join(rootfs, v.Container)
-		if err := os.MkdirAll(target, 0o755); err != nil {
-			return &Error{Code: ExitRuntimeError, Op: "volume", Path: v.Container, Err: err}
-		}
-		if err := mount(v.Host, target, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+		if err := mountVolume(rootfs, v); err != nil {
 			return err
-		}
-		if v.ReadOnly {
-			if err := RemountReadOnly(target); err != nil {
-				return err
-			}
 		}
 	}
 	return nil
+}
+
+// mountVolume binds one volume onto its target resolved inside the
+// rootfs (inroot_linux.go), through the target's descriptor.
+func mountVolume(rootfs string, v Volume) error {
+	dir, err := openInRoot(rootfs, v.Container)
+	if err != nil {
+		return &Error{Code: ExitRuntimeError, Op: "volume", Path: v.Container, Err: err}
+	}
+	defer dir.Close()
+	target := fmt.Sprintf("/proc/self/fd/%d", dir.Fd())
+	if err := mount(v.Host, target, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+		return err
+	}
+	if !v.ReadOnly {
+		return nil
+	}
+	// The descriptor still names the directory under the new mount:
+	// open the target again to reach the mount itself.
+	top, err := openInRoot(rootfs, v.Container)
+	if err != nil {
+		return &Error{Code: ExitRuntimeError, Op: "volume", Path: v.Container, Err: err}
+	}
+	defer top.Close()
+	return RemountReadOnly(fmt.Sprintf("/proc/self/fd/%d", top.Fd()))
 }
 
 // safely runs a set-up step and turns a panic in it (a lesson's TODO

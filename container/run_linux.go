@@ -52,6 +52,12 @@ func Start(ctx context.Context, cfg Config) (_ *Container, err error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
+	if err := cfg.checkUserRange(); err != nil {
+		return nil, err
+	}
+	if err := useUserRange(&cfg); err != nil {
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, &Error{Code: ExitRuntimeError, Op: "start", Err: err}
 	}
@@ -85,6 +91,11 @@ func Start(ctx context.Context, cfg Config) (_ *Container, err error) {
 		if c.state, err = newState(stateDir(cfg), cfg.KeepUpper, id); err != nil {
 			return nil, c.abort(asError(err, "state"))
 		}
+		if cfg.UserRange != (IDRange{}) {
+			if err := shiftState(stateDir(cfg), c.state, cfg.UserRange); err != nil {
+				return nil, c.abort(&Error{Code: ExitRuntimeError, Op: "state for the user range", Err: err})
+			}
+		}
 	}
 	if err = c.handshake(cfg, specW, reportR); err != nil {
 		return nil, err
@@ -107,6 +118,13 @@ func initCommand(cfg Config) (*exec.Cmd, error) {
 		return nil, err
 	}
 	cmd.SysProcAttr = sysProcAttr(flags, cfg.Namespaces)
+	if r := cfg.UserRange; r != (IDRange{}) {
+		// Root of the namespace is the range's first id; the child
+		// becomes it once the maps are written, before it execs the init.
+		cmd.SysProcAttr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: r.HostUID, Size: r.Size}}
+		cmd.SysProcAttr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: r.HostGID, Size: r.Size}}
+		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: true}
+	}
 	return cmd, nil
 }
 

@@ -26,14 +26,20 @@ type spec struct {
 	// pidsLimitFd) just before it runs the command; "" when the runtime
 	// set it already, or there is none.
 	Pids string
+	// What the command may do (security_linux.go): the options, the
+	// capabilities they come to, and the user to run as.
+	Security Security
+	Caps     []string
+	User     string
 }
 
 func newSpec(cfg Config) spec {
 	s := spec{
 		Args: cfg.Args, Env: cfg.Env, Dir: cfg.Dir, Init: cfg.Init, Namespaces: cfg.Namespaces,
 		Rootfs: cfg.Rootfs, Hostname: cfg.Hostname, ReadOnly: cfg.ReadOnly, NoPivot: cfg.NoPivot,
-		Volumes: cfg.Volumes,
+		Volumes: cfg.Volumes, Security: cfg.Security, User: cfg.User,
 	}
+	s.Caps, _ = cfg.Security.Capabilities() // validate checked it
 	if s.Env == nil {
 		s.Env = defaultEnv
 	}

@@ -43,6 +43,17 @@ type Stages struct {
 	MountOverlay func(lowers []string, upper, work, target string) error
 	// NewCgroup makes the container's cgroup with its limits (lesson 05).
 	NewCgroup func(id string, limits cgroups.Limits) (cgroups.Cgroup, error)
+	// SetNoNewPrivs sets no_new_privs (lesson 08).
+	SetNoNewPrivs func() error
+	// DropCapabilities limits the bounding, permitted and effective sets
+	// to keep (lesson 08).
+	DropCapabilities func(keep []int) error
+	// LoadSeccomp loads a filter that fails the calls numbered deny with
+	// EPERM (lesson 08). In its place the runtime hands it the default
+	// deny list's numbers with mknod and mknodat; the library's own
+	// filter instead refuses only device nodes, refuses clone with
+	// namespace flags, and makes clone3 fail with ENOSYS.
+	LoadSeccomp func(deny []uint32) error
 }
 
 var (
@@ -57,6 +68,14 @@ func Use(s Stages) {
 	stagesMu.Lock()
 	defer stagesMu.Unlock()
 	override = s
+}
+
+// overrideLoadSeccomp is a lesson's LoadSeccomp, or nil for the library's
+// own filter.
+func overrideLoadSeccomp() func([]uint32) error {
+	stagesMu.RLock()
+	defer stagesMu.RUnlock()
+	return override.LoadSeccomp
 }
 
 // steps returns the table in force: the overrides, with the library's own
@@ -97,6 +116,12 @@ func steps() Stages {
 	}
 	if s.NewCgroup == nil {
 		s.NewCgroup = cgroups.New
+	}
+	if s.SetNoNewPrivs == nil {
+		s.SetNoNewPrivs = SetNoNewPrivs
+	}
+	if s.DropCapabilities == nil {
+		s.DropCapabilities = DropCapabilities
 	}
 	return s
 }

@@ -177,7 +177,9 @@ func TestHostMountTableUnchanged(t *testing.T) {
 		{Args: []string{"/no/such/command"}},
 		{Args: []string{"/bin/true"}, ReadOnly: true},
 		{Args: []string{"/bin/true"}, NoPivot: true},
-		{Args: []string{"/bin/sh", "-c", "mount -t tmpfs none /tmp && sleep 5"}},
+		// A mount of its own needs CAP_SYS_ADMIN, which a default
+		// container lacks.
+		{Args: []string{"/bin/sh", "-c", "mount -t tmpfs none /tmp && sleep 5"}, Security: Security{CapAdd: []string{"SYS_ADMIN"}}},
 	}
 	for i, cfg := range runs {
 		cfg.Rootfs, cfg.Namespaces = rootfs, AllNamespaces

@@ -35,6 +35,10 @@ type runOptions struct {
 	limits                  cgroups.Limits
 	volumes                 []container.Volume
 	keep                    string
+	security                container.Security
+	user                    string
+	verbose                 bool
+	userns                  string
 }
 
 // Run runs a container and returns its status, as Docker does: the
@@ -58,6 +62,11 @@ func Run(prog string, args []string) int {
 			return container.ExitRuntimeError
 		}
 		namespaces = append([]container.Namespace{container.User}, namespaces...)
+	}
+	userRange, namespaces, err := userRange(opts.userns, namespaces)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "unboxed run: %v\n", err)
+		return container.ExitRuntimeError
 	}
 	if opts.rootfs == "" {
 		dir, err := container.DefaultRootfs()
@@ -95,6 +104,9 @@ func Run(prog string, args []string) int {
 		KeepUpper:  opts.keep,
 		Volumes:    opts.volumes,
 		Limits:     opts.limits,
+		User:       opts.user,
+		UserRange:  userRange,
+		Security:   opts.security,
 		Stdin:      os.Stdin,
 		Stdout:     os.Stdout,
 		Stderr:     os.Stderr,
@@ -103,6 +115,9 @@ func Run(prog string, args []string) int {
 		signal.Stop(sigs)
 		fmt.Fprintf(os.Stderr, "unboxed run: %v\n", err)
 		return container.ExitStatusOf(err)
+	}
+	if opts.verbose {
+		printSecurity(os.Stderr, c.Pid())
 	}
 	stop := passSignals(c, sigs, term.IsTerminal(int(os.Stdin.Fd())))
 	code, err := c.Wait()
@@ -216,6 +231,7 @@ func parseRun(prog string, args []string) (runOptions, []string, error) {
 		o.limits.CPUs = f
 		return err
 	})
+	securityFlags(fs, &o)
 	fs.StringVar(&o.keep, "keep", "", "keep the container's changes (its overlay upper directory) in `DIR` and list them")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
