@@ -43,6 +43,17 @@ func (l *T) Fatalf(format string, args ...any) {
 	l.T.Fatalf("%s — read: %s", fmt.Sprintf(format, args...), l.Read())
 }
 
+// fatalStep fails the test like Fatalf, but points at the notes section
+// of the learner's step that msg names (see stepSections), when it names
+// one: that is where the answer is, whichever test ran into it.
+func (l *T) fatalStep(msg string) {
+	l.Helper()
+	if section := sectionFor(lesson, msg); section != "" && section != l.section {
+		l.T.Fatalf("%s — read: go run ./lessons notes %d %s", msg, lesson, section)
+	}
+	l.Fatalf("%s", msg)
+}
+
 // Equal fails the test unless want and got are equal; what names the value.
 func (l *T) Equal(what string, want, got any) {
 	l.Helper()
