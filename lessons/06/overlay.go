@@ -16,10 +16,9 @@ import "github.com/unboxed-go/unboxed/container"
 // empty and sit on one filesystem. In a user namespace it adds the
 // userxattr option (Linux 5.11 or later). Errors name the target.
 func MountOverlay(lowers []string, upper, work, target string) error {
-	// TODO(lesson 6): reverse lowers (overlayfs lists the top layer
-	// first), build "lowerdir=A:B,upperdir=U,workdir=W" (plus ",userxattr"
-	// in a user namespace) and mount(2) "overlay" of type "overlay" on
-	// target with unix.Mount.
+	// TODO(lesson 6): afterwards target shows the union of lowers, the
+	// last one on top, and every write there lands in upper; in a user
+	// namespace too. Notes: "The stack", "Layers", "Opaque directories".
 	panic("TODO(lesson 6): write MountOverlay in lessons/06/overlay.go")
 }
 
