@@ -50,7 +50,7 @@ func (l *T) RunContainer(cfg container.Config, script string) (string, int) {
 	code, err := container.Run(ctx, cfg)
 	if err != nil {
 		// The error first: the script can run to hundreds of characters.
-		l.fatalStep(fmt.Sprintf("got error: %v; want the container to start and run the script %q (output: %q)", err, script, out.String()))
+		l.fatalStep(fmt.Sprintf("got error: %v; want the container to start and run the script %q (output: %q)", err, script, out.String()), err.Error())
 	}
 	return out.String(), code
 }
