@@ -58,9 +58,15 @@ func step(name string, f func() error) (err error) {
 	return nil
 }
 
-// yourStep finds the step an error names: "your PivotRoot: ..." or
-// lesson 05's "your SetMemory: ...".
-var yourStep = regexp.MustCompile(`your ([A-Z][A-Za-z]+)\b`)
+// yourStep finds the step an error names: "your PivotRoot: ...", lesson
+// 05's "your SetMemory: ...", or the runtime's "the MountOverlay stage
+// left no overlay filesystem there".
+var yourStep = regexp.MustCompile(`(?:your|the) ([A-Z][A-Za-z]+)(?:\b| stage)`)
+
+// loaderMissing is how the runtime reports an execve(2) that failed with
+// ENOENT: in lesson 02 that is the missing loader far more often than a
+// missing program.
+var loaderMissing = regexp.MustCompile(`exec \S+: no such file or directory`)
 
 // stepSections maps each step to the notes section that explains it, per
 // lesson. MountStandard is looked up by the path its error names.
@@ -77,6 +83,11 @@ var stepSections = map[int]map[string]string{
 // sectionFor returns the notes section of the step that msg says failed,
 // or "" when msg names none of this lesson's steps.
 func sectionFor(lesson int, msg string) string {
+	if lesson == 2 && loaderMissing.MatchString(msg) {
+		// The rootfs lacks the program's loader: execve(2) says ENOENT
+		// about a program that is there (lesson 02's loader section).
+		return "shared-libraries-and-the-loader"
+	}
 	m := yourStep.FindStringSubmatch(msg)
 	if m == nil {
 		return ""

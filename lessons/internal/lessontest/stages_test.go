@@ -60,4 +60,7 @@ func TestFailedStepPointsAtItsSection(t *testing.T) {
 		assert.Equal(t, want, sectionFor(4, msg), msg)
 	}
 	assert.Equal(t, "", sectionFor(6, "your PivotRoot: x"), "a step of another lesson")
+	assert.Equal(t, "the-stack", sectionFor(6, "mount overlay /m: the MountOverlay stage left no overlay filesystem there"))
+	assert.Equal(t, "", sectionFor(6, "your code panicked: x"))
+	assert.Equal(t, "shared-libraries-and-the-loader", sectionFor(2, "exec /bin/sh: no such file or directory"))
 }
