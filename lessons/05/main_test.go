@@ -162,6 +162,14 @@ func (a *adapter) Add(pid int) error {
 	if err != nil {
 		return fmt.Errorf("your Add: %w", err)
 	}
+	// A nil error is not enough: the container's init must be in the
+	// cgroup before it runs, or no limit applies to it.
+	for _, dir := range a.want {
+		data, _ := os.ReadFile(filepath.Join(dir, "cgroup.procs"))
+		if !slices.Contains(strings.Fields(string(data)), strconv.Itoa(pid)) {
+			return fmt.Errorf("your Add(%d) returned nil, but %s/cgroup.procs lists %q", pid, dir, strings.Fields(string(data)))
+		}
+	}
 	return nil
 }
 
