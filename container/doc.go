@@ -16,8 +16,15 @@
 //     and layers, volumes, PivotRoot (or Chroot), MountStandard (which
 //     calls MountProc), a read-only root on request.
 //  4. The child becomes the command with execve(2), or, with Config.Init,
-//     stays as PID 1 and runs the command through the process stage
-//     (RunProcess), reaping orphans and passing signals on.
+//     stays as PID 1: it starts the command in a process group of its own
+//     (with the terminal's foreground, when it has one), passes signals
+//     on, and reaps every child with one wait4(-1) loop that keeps the
+//     command's status when the reaped PID is the command's (supervise,
+//     as tini does). That init starts the command itself rather than
+//     through the process stage (RunProcess, lesson 01), which waits for
+//     its child on its own: two waiters on one zombie, and the init's
+//     loop could steal the command's status; lesson 01's RunProcess is
+//     the same program run outside a container.
 //  5. Wait reports the command's exit status the way Docker does
 //     (ExitStatus: the command's code, 128+N for signal N, 125, 126, 127),
 //     reads the cgroup's Stats, and removes the cgroup and the state. The

@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -66,8 +64,13 @@ func containerInit() {
 				fail(report, ExitRuntimeError, "set pids limit", "pids.max", err)
 			}
 		}
-		report.Close() // the command is about to run: Start may return
-		os.Exit(supervise(s))
+		sigs := catchSignals() // before the command can be signalled
+		command, err := startCommand(path, s)
+		if err != nil {
+			fail(report, StartFailureCode(err), "exec", path, err)
+		}
+		report.Close() // the command runs: Start may return
+		os.Exit(supervise(command.Pid, sigs))
 	}
 	if s.Pids != "" {
 		if err := limitPids(s.Pids); err != nil {
@@ -95,34 +98,6 @@ func lookPath(report *os.File, s spec) string {
 		fail(report, code, "exec", s.Args[0], err)
 	}
 	return path
-}
-
-// supervise runs the command through the process stage and passes on its
-// status. As PID 1 it also forwards signals to everything in the namespace
-// and reaps the orphans that the kernel hands it.
-func supervise(s spec) int {
-	if os.Getpid() == 1 {
-		sigs := make(chan os.Signal, 8)
-		signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGCHLD)
-		go serveAsPID1(sigs)
-	}
-	code, err := steps().RunProcess(s.Args, os.Stdin, os.Stdout, os.Stderr)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "unboxed: %v\n", err)
-	}
-	return code
-}
-
-func serveAsPID1(sigs <-chan os.Signal) {
-	for sig := range sigs {
-		if sig == syscall.SIGCHLD {
-			reapOrphans()
-			continue
-		}
-		// kill(-1) from a namespace's init reaches every other process in
-		// it (kill(2)).
-		_ = unix.Kill(-1, sig.(syscall.Signal))
-	}
 }
 
 // setUp builds the container's world from inside its new namespaces, one

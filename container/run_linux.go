@@ -10,10 +10,13 @@ import (
 	"os/exec"
 	"os/signal"
 	"strconv"
+	"sync"
 	"syscall"
 )
 
-// Container is a started container. Wait for it exactly once.
+// Container is a started container. Its methods are safe to call from
+// several goroutines; Wait does its work once and returns the same result
+// to every caller.
 type Container struct {
 	cmd    *exec.Cmd
 	state  *state // nil without an overlay
@@ -24,10 +27,21 @@ type Container struct {
 	// when there is none to write. pidsLater says there was.
 	pidsMax   *os.File
 	pidsLater bool
-	stats     *Stats // read after the container ended
 	ctx       context.Context
 	done      chan struct{}
 	signal    chan os.Signal // nil unless Config.ForwardSignals
+	// terminal is the runtime's terminal when the command took its
+	// foreground (Config.Init on a terminal), to take back after it.
+	terminal *os.File
+
+	// mu guards what Wait changes while Usage, Upper and Stats may read
+	// it from other goroutines: cgroup, state and stats.
+	mu    sync.Mutex
+	stats *Stats // read after the container ended
+	// waited makes Wait's work happen once; later calls get its result.
+	waited   sync.Once
+	waitCode int
+	waitErr  error
 }
 
 // Run starts a container, waits for it and returns its exit status: the
@@ -180,6 +194,10 @@ func (c *Container) handshake(cfg Config, specW, reportR *os.File) error {
 	if c.pidsLater {
 		sp.Pids = strconv.FormatInt(cfg.Limits.Pids, 10)
 	}
+	if cfg.Init {
+		c.terminal = foregroundTerminal(cfg.Stdin)
+		sp.Foreground = c.terminal != nil
+	}
 	if c.state != nil {
 		sp.Lowers = append([]string{cfg.Rootfs}, cfg.Layers...)
 		sp.Upper, sp.Work, sp.Merged = c.state.upper, c.state.work, c.state.merged
@@ -229,6 +247,8 @@ func (c *Container) release() {
 // Stats is what the container's cgroup measured, once Wait has returned;
 // false when it had no limits (and so no cgroup).
 func (c *Container) Stats() (Stats, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.stats == nil {
 		return Stats{}, false
 	}
@@ -238,6 +258,8 @@ func (c *Container) Stats() (Stats, bool) {
 // Usage reads the container's cgroup while it runs (see Stats for after);
 // false when it has no limits, and so no cgroup.
 func (c *Container) Usage() (Stats, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.cgroup == nil {
 		return Stats{}, false
 	}
@@ -248,6 +270,8 @@ func (c *Container) Usage() (Stats, bool) {
 // Upper is the overlay's upper directory, where the container's writes
 // land; empty without an overlay, or once the container has ended.
 func (c *Container) Upper() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.state == nil {
 		return ""
 	}
@@ -272,27 +296,29 @@ func (c *Container) Pid() int { return c.cmd.Process.Pid }
 func (c *Container) Signal(sig os.Signal) error { return c.cmd.Process.Signal(sig) }
 
 // Wait waits for the container to end and returns its exit status. The
-// error is non-nil when ctx ended it.
+// error is non-nil when ctx ended it. Later calls return the same.
 func (c *Container) Wait() (int, error) {
+	c.waited.Do(func() { c.waitCode, c.waitErr = c.wait() })
+	return c.waitCode, c.waitErr
+}
+
+func (c *Container) wait() (int, error) {
 	err := c.cmd.Wait()
 	close(c.done)
-	// The overlay went with the container's mount namespace: its
-	// directories can go now, while the cgroup is read and removed.
-	removed := make(chan struct{})
-	go func(s *state) {
-		if s != nil {
-			_ = s.remove()
-		}
-		close(removed)
-	}(c.state)
-	c.state = nil
+	if c.terminal != nil {
+		_ = takeTerminalBack(c.terminal)
+	}
+	c.mu.Lock()
 	if c.cgroup != nil {
 		if st, err := c.cgroup.Stats(); err == nil {
 			c.stats = &st
 		}
 	}
+	// The cgroup goes first: removing it kills and waits for whatever is
+	// left in the container, whose mount namespace (and overlay) goes with
+	// the last of them; then the state directories can go.
 	c.release()
-	<-removed
+	c.mu.Unlock()
 	code := ExitStatus(c.cmd.ProcessState)
 	var exitErr *exec.ExitError
 	switch {

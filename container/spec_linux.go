@@ -22,6 +22,9 @@ type spec struct {
 	// so the overlay need not sync it (mount option volatile, Linux 5.10).
 	Volatile bool
 	Volumes  []Volume
+	// Foreground: the init's stdin is the terminal whose foreground the
+	// runtime holds; the command takes it (see startCommand).
+	Foreground bool
 	// Pids is the pids limit for the init to write to pids.max (open at
 	// pidsLimitFd) just before it runs the command; "" when the runtime
 	// set it already, or there is none.
