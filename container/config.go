@@ -69,8 +69,11 @@ type Config struct {
 	// namespace. False means the command itself is PID 1 of its namespace.
 	Init bool
 	// ForwardSignals passes SIGINT, SIGTERM, SIGHUP and SIGQUIT that the
-	// runtime receives while the container runs on to the container.
-	// False leaves the runtime's signal handling as it was.
+	// runtime receives while the container runs on to the container; a
+	// second SIGINT kills it. The container's stdin being the terminal
+	// the runtime holds, Ctrl-C and Ctrl-\ reach the container from the
+	// terminal and are not passed on a second time. False leaves the
+	// runtime's signal handling as it was.
 	ForwardSignals bool
 }
 

@@ -149,7 +149,7 @@ func (c *Container) startInit(cfg Config) (specW, reportR *os.File, err error) {
 	// arrives while it starts kills the runtime instead.
 	if cfg.ForwardSignals {
 		c.signal = make(chan os.Signal, 4)
-		signal.Notify(c.signal, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+		signal.Notify(c.signal, signalsToForward...)
 	}
 	err = c.start()
 	specR.Close()
@@ -211,7 +211,7 @@ func (c *Container) handshake(cfg Config, specW, reportR *os.File) error {
 		return c.abort(failure)
 	}
 	if c.signal != nil {
-		go c.forwardSignals()
+		go c.forwardSignals(c.terminal == nil && foregroundTerminal(cfg.Stdin) != nil)
 	}
 	return nil
 }
@@ -344,17 +344,6 @@ func (c *Container) killOnCancel() {
 	case <-c.ctx.Done():
 		_ = c.cmd.Process.Kill()
 	case <-c.done:
-	}
-}
-
-func (c *Container) forwardSignals() {
-	for {
-		select {
-		case sig := <-c.signal:
-			_ = c.cmd.Process.Signal(sig)
-		case <-c.done:
-			return
-		}
 	}
 }
 
