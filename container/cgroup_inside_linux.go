@@ -48,8 +48,8 @@ import (
 // lesson's need not, and Start then starts the init and calls Add.
 type startsInside interface {
 	// startInside starts cmd with its process born in the cgroup. On an
-	// error cmd may have been used: start a fresh copy (startAgain) the
-	// usual way.
+	// error cmd may have been used: Start builds a fresh one and starts it
+	// the usual way.
 	startInside(cmd *exec.Cmd) error
 }
 
@@ -136,21 +136,6 @@ func onSpareThread(f func() (stuck bool, err error)) error {
 // threadCgroups reads the calling thread's own cgroups, which on v1 may
 // differ from its process's.
 func threadCgroups() (map[string]string, error) { return readProcCgroup("/proc/thread-self/cgroup") }
-
-// startAgain is a fresh copy of cmd, which has been started or tried: an
-// exec.Cmd starts only once.
-func startAgain(cmd *exec.Cmd) *exec.Cmd {
-	fresh := exec.Command(cmd.Path)
-	fresh.Args, fresh.Env, fresh.Dir = cmd.Args, cmd.Env, cmd.Dir
-	fresh.Stdin, fresh.Stdout, fresh.Stderr = cmd.Stdin, cmd.Stdout, cmd.Stderr
-	fresh.ExtraFiles, fresh.WaitDelay = cmd.ExtraFiles, cmd.WaitDelay
-	if cmd.SysProcAttr != nil {
-		attr := *cmd.SysProcAttr
-		attr.UseCgroupFD, attr.CgroupFD = false, 0
-		fresh.SysProcAttr = &attr
-	}
-	return fresh
-}
 
 // containerCgroup makes a container's cgroup through the NewCgroup stage.
 // The library's own stage leaves the pids limit out and returns pids.max

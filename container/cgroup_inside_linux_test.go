@@ -113,7 +113,8 @@ func TestCgroupStartInsideV2(t *testing.T) {
 }
 
 // When the cgroup cannot take the process at its birth, Start's fallback
-// starts a fresh copy of the command the usual way.
+// builds the init's command afresh (initCommand) and starts it the usual
+// way.
 func TestCgroupStartInsideFallsBack(t *testing.T) {
 	needRoot(t)
 	notACgroup := &cgroupV2{dir: t.TempDir()} // clone3 refuses a plain directory
@@ -121,10 +122,14 @@ func TestCgroupStartInsideFallsBack(t *testing.T) {
 	err := notACgroup.startInside(cmd)
 	require.Error(t, err, "CLONE_INTO_CGROUP into a directory that is no cgroup")
 
-	c := &Container{cgroup: notACgroup, cmd: exec.Command("/bin/true")}
-	require.NoError(t, c.start())
+	used := exec.Command("/bin/true")
+	c := &Container{cgroup: notACgroup, cmd: used}
+	require.NoError(t, c.start(Config{Args: []string{"/bin/true"}}))
 	assert.False(t, c.inside, "started the usual way, to be added later")
-	require.NoError(t, c.cmd.Wait())
+	assert.NotSame(t, used, c.cmd, "a fresh command")
+	assert.Equal(t, initName, c.cmd.Args[0], "the init, built again")
+	require.NoError(t, c.cmd.Process.Kill()) // it waits for a spec that never comes
+	_ = c.cmd.Wait()
 }
 
 // The init writes the pids limit itself just before it execs the command,

@@ -2,7 +2,12 @@ package container
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -100,4 +105,57 @@ func TestWaitTwiceWhileOthersRead(t *testing.T) {
 	assert.False(t, ok, "no cgroup to read once it ended")
 	_, ok = c.Stats()
 	assert.True(t, ok, "the cgroup's last numbers once it ended")
+}
+
+// overlayOptionsChild mounts an overlay through overlayStage in a mount
+// namespace of its own, with the library's stages (this test binary's init
+// puts testOverlayStage in place), volatile or not as os.Args[2] says, and
+// prints the overlay's options from mountinfo.
+const overlayOptionsChild = "container-test-overlay-options"
+
+func init() {
+	Register(overlayOptionsChild, func() {
+		Use(Stages{})
+		if err := MakePrivate(); err != nil { // nothing reaches the host
+			fmt.Println(err)
+			return
+		}
+		dir := os.Args[1]
+		for _, d := range []string{"lower", "upper", "work", "merged"} {
+			if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+				fmt.Println(err)
+				return
+			}
+		}
+		mount := overlayStage(spec{Volatile: os.Args[2] == "volatile"})
+		if err := mount([]string{filepath.Join(dir, "lower")}, filepath.Join(dir, "upper"), filepath.Join(dir, "work"), filepath.Join(dir, "merged")); err != nil {
+			fmt.Println(err)
+			return
+		}
+		data, _ := os.ReadFile("/proc/self/mountinfo")
+		for _, line := range strings.Split(string(data), "\n") {
+			if fields := strings.Fields(line); len(fields) > 4 && fields[4] == filepath.Join(dir, "merged") {
+				fmt.Println(fields[len(fields)-1])
+			}
+		}
+	})
+}
+
+// TestOverlayIsVolatileOnlyWhenThrownAway: the library's overlay stage
+// gets the volatile option (no sync of the upper directory; shown as
+// "volatile" or "fsync=volatile") from the spec, explicitly.
+func TestOverlayIsVolatileOnlyWhenThrownAway(t *testing.T) {
+	needRoot(t)
+	for _, want := range []string{"volatile", "kept"} {
+		cmd := Command(overlayOptionsChild, t.TempDir(), want)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNS}
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		require.Contains(t, string(out), "upperdir=", "the overlay's options")
+		if want == "volatile" {
+			assert.Contains(t, string(out), "volatile", "thrown away: no sync")
+		} else {
+			assert.NotContains(t, string(out), "volatile", "kept: synced")
+		}
+	}
 }

@@ -115,8 +115,7 @@ func setUp(s spec) error {
 		}
 	}
 	if s.Merged != "" {
-		overlayVolatile = s.Volatile
-		if err := st.MountOverlay(s.Lowers, s.Upper, s.Work, s.Merged); err != nil {
+		if err := overlayStage(s)(s.Lowers, s.Upper, s.Work, s.Merged); err != nil {
 			return err
 		}
 		// A MountOverlay stage that mounted something else (a bind of the

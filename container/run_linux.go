@@ -151,7 +151,7 @@ func (c *Container) startInit(cfg Config) (specW, reportR *os.File, err error) {
 		c.signal = make(chan os.Signal, 4)
 		signal.Notify(c.signal, signalsToForward...)
 	}
-	err = c.start()
+	err = c.start(cfg)
 	specR.Close()
 	reportW.Close()
 	if c.pidsMax != nil {
@@ -169,14 +169,20 @@ func (c *Container) startInit(cfg Config) (specW, reportR *os.File, err error) {
 
 // start starts the init: born inside its cgroup when the cgroup can do
 // that, else the usual way, to be placed in the cgroup by handshake.
-func (c *Container) start() error {
+func (c *Container) start(cfg Config) error {
 	if cg, ok := c.cgroup.(startsInside); ok {
 		if cg.startInside(c.cmd) == nil {
 			c.inside = true
 			return nil
 		}
-		// Not on this kernel, or not allowed here: the usual way, then.
-		c.cmd = startAgain(c.cmd)
+		// Not on this kernel, or not allowed here: the usual way, then,
+		// with a command built afresh (an exec.Cmd is used once).
+		fresh, err := initCommand(cfg)
+		if err != nil {
+			return err
+		}
+		fresh.ExtraFiles = c.cmd.ExtraFiles
+		c.cmd = fresh
 	}
 	return c.cmd.Start()
 }
