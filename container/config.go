@@ -55,8 +55,16 @@ type Config struct {
 	// upper directory and stays after the container ends, holding its
 	// changes (see Changes). Empty: the upper directory is removed.
 	KeepUpper string
-	// StateDir holds each container's overlay directories while it runs.
-	// Empty means DefaultStateDir().
+	// StorageSize caps, in bytes, what a container with Overlay writes to
+	// its root: the overlay's upper and work directories live on a tmpfs
+	// of this size in the container's own mount namespace, and go with it.
+	// Writing counts against Limits.Memory, as tmpfs pages do. 0 means
+	// DefaultStorageSize. A kept upper (KeepUpper) stays on its disk, and
+	// in a user namespace (rootless) the upper is in StateDir, uncapped.
+	StorageSize int64
+	// StateDir holds each container's state while it runs: the mount
+	// point of its storage, or, with KeepUpper or rootless, the overlay's
+	// directories. Empty means DefaultStateDir().
 	StateDir string
 	// Volumes are host directories bind-mounted into the container.
 	Volumes []Volume
@@ -146,6 +154,9 @@ func (c *Config) validate() error {
 		c.Rootfs = abs
 	}
 	if err := c.validateLayers(); err != nil {
+		return err
+	}
+	if err := c.validateStorage(); err != nil {
 		return err
 	}
 	if c.ReadOnly && c.Rootfs == "" {

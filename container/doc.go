@@ -9,11 +9,13 @@
 //     Register, Init and Command: Go cannot unshare its own threads safely).
 //     The child starts its Go runtime and waits for its spec.
 //  2. Meanwhile the parent makes the container's state directory (the
+//     mount point of its storage; with KeepUpper or rootless, the
 //     overlay's upper and work directories) and its cgroup (NewCgroup),
 //     puts the waiting child in the cgroup, and sends the spec over a pipe.
 //  3. Inside its new namespaces the child sets the container up, one stage
-//     after another: MakePrivate, SetHostname, MountOverlay over the rootfs
-//     and layers, volumes, PivotRoot (or Chroot), MountStandard (which
+//     after another: MakePrivate, SetHostname, a size-capped tmpfs for
+//     the container's writes (Config.StorageSize), MountOverlay over the
+//     rootfs and layers, volumes, PivotRoot (or Chroot), MountStandard (which
 //     calls MountProc), a read-only root on request.
 //  4. The child becomes the command with execve(2), or, with Config.Init,
 //     stays as PID 1: it starts the command in a process group of its own

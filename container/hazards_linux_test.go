@@ -62,6 +62,7 @@ func TestWaitTwiceWhileOthersRead(t *testing.T) {
 		Rootfs:     testRootfs(t),
 		Overlay:    true,
 		StateDir:   t.TempDir(),
+		KeepUpper:  filepath.Join(t.TempDir(), "kept"), // an upper the host can see
 		Limits:     Limits{Memory: 64 << 20},
 	})
 	require.NoError(t, err)

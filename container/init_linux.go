@@ -115,6 +115,11 @@ func setUp(s spec) error {
 		}
 	}
 	if s.Merged != "" {
+		if s.StorageSize > 0 {
+			if err := mountStorage(s.Storage, s.StorageSize); err != nil {
+				return err
+			}
+		}
 		if err := overlayStage(s)(s.Lowers, s.Upper, s.Work, s.Merged); err != nil {
 			return err
 		}

@@ -94,7 +94,7 @@ func Start(ctx context.Context, cfg Config) (_ *Container, err error) {
 	defer specW.Close()
 	defer reportR.Close()
 	if cfg.Overlay {
-		if c.state, err = newState(stateDir(cfg), cfg.KeepUpper, id); err != nil {
+		if c.state, err = newState(stateDir(cfg), cfg.KeepUpper, id, storageInside(cfg)); err != nil {
 			return nil, c.abort(asError(err, "state"))
 		}
 	}
@@ -208,6 +208,9 @@ func (c *Container) handshake(cfg Config, specW, reportR *os.File) error {
 		sp.Lowers = append([]string{cfg.Rootfs}, cfg.Layers...)
 		sp.Upper, sp.Work, sp.Merged = c.state.upper, c.state.work, c.state.merged
 		sp.Volatile = !c.state.keepUpper
+		if c.state.inside {
+			sp.Storage, sp.StorageSize = c.state.dir, storageSize(cfg)
+		}
 	}
 	if err := json.NewEncoder(specW).Encode(sp); err != nil {
 		return c.abort(&Error{Code: ExitRuntimeError, Op: "send spec", Err: err})
@@ -274,11 +277,14 @@ func (c *Container) Usage() (Stats, bool) {
 }
 
 // Upper is the overlay's upper directory, where the container's writes
-// land; empty without an overlay, or once the container has ended.
+// land; empty without an overlay, once the container has ended, or when
+// the upper is on the tmpfs in the container's own mount namespace, out
+// of the host's reach (see Config.StorageSize; KeepUpper keeps it on the
+// host).
 func (c *Container) Upper() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.state == nil {
+	if c.state == nil || c.state.inside {
 		return ""
 	}
 	return c.state.upper

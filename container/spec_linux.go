@@ -21,7 +21,12 @@ type spec struct {
 	// Volatile: the upper directory is thrown away after the container,
 	// so the overlay need not sync it (mount option volatile, Linux 5.10).
 	Volatile bool
-	Volumes  []Volume
+	// StorageSize, when not 0, is the size of the tmpfs the init mounts
+	// on Storage (the container's state directory) for upper, work and
+	// merged (mountStorage).
+	Storage     string
+	StorageSize int64
+	Volumes     []Volume
 	// Foreground: the init's stdin is the terminal whose foreground the
 	// runtime holds; the command takes it (see startCommand).
 	Foreground bool

@@ -33,6 +33,7 @@ type runOptions struct {
 	limits                  container.Limits
 	volumes                 []container.Volume
 	keep                    string
+	storageSize             int64
 }
 
 // Run runs a container and returns its status, as Docker does: the
@@ -80,21 +81,22 @@ func Run(prog string, args []string) int {
 	// command may be running, and someone may press Ctrl-C, before Start
 	// returns) and passes them on.
 	c, err := container.Start(context.Background(), container.Config{
-		Args:       command,
-		Rootfs:     opts.rootfs,
-		Hostname:   opts.hostname,
-		Namespaces: namespaces,
-		Init:       opts.init,
-		NoPivot:    opts.noPivot,
-		ReadOnly:   opts.readOnly,
-		Overlay:    true,
-		Layers:     opts.layers,
-		KeepUpper:  opts.keep,
-		Volumes:    opts.volumes,
-		Limits:     opts.limits,
-		Stdin:      os.Stdin,
-		Stdout:     os.Stdout,
-		Stderr:     os.Stderr,
+		Args:        command,
+		Rootfs:      opts.rootfs,
+		Hostname:    opts.hostname,
+		Namespaces:  namespaces,
+		Init:        opts.init,
+		NoPivot:     opts.noPivot,
+		ReadOnly:    opts.readOnly,
+		Overlay:     true,
+		Layers:      opts.layers,
+		KeepUpper:   opts.keep,
+		StorageSize: opts.storageSize,
+		Volumes:     opts.volumes,
+		Limits:      opts.limits,
+		Stdin:       os.Stdin,
+		Stdout:      os.Stdout,
+		Stderr:      os.Stderr,
 
 		ForwardSignals: true,
 	})
@@ -189,6 +191,10 @@ func parseRun(prog string, args []string) (runOptions, []string, error) {
 	fs.Func("cpus", "limit CPU time to `F` CPUs (e.g. 0.5)", func(s string) error {
 		f, err := container.ParseCPUs(s)
 		o.limits.CPUs = f
+		return err
+	})
+	fs.Func("storage-opt", storageOptUsage, func(s string) (err error) {
+		o.storageSize, err = parseStorageOpt(s)
 		return err
 	})
 	fs.StringVar(&o.keep, "keep", "", "keep the container's changes (its overlay upper directory) in `DIR` and list them")
