@@ -78,9 +78,10 @@ type Config struct {
 	Init bool
 	// ForwardSignals passes SIGINT, SIGTERM, SIGHUP and SIGQUIT that the
 	// runtime receives while the container runs on to the container; a
-	// second SIGINT kills it. The container's stdin being the terminal
-	// the runtime holds, Ctrl-C and Ctrl-\ reach the container from the
-	// terminal and are not passed on a second time. False leaves the
+	// second SIGINT kills it. When the container's stdin is the terminal
+	// whose foreground process group the runtime is in, Ctrl-C and Ctrl-\
+	// reach the container from the terminal and are not passed on a
+	// second time (with Init, the init skips them too). False leaves the
 	// runtime's signal handling as it was.
 	ForwardSignals bool
 }

@@ -18,9 +18,9 @@
 //     rootfs and layers, volumes, PivotRoot (or Chroot), MountStandard (which
 //     calls MountProc), a read-only root on request.
 //  4. The child becomes the command with execve(2), or, with Config.Init,
-//     stays as PID 1: it starts the command in a process group of its own
-//     (with the terminal's foreground, when it has one), passes signals
-//     on, and reaps every child with one wait4(-1) loop that keeps the
+//     stays as PID 1: it starts the command, passes signals on (but not
+//     the ones a shared terminal delivers itself), and reaps every child
+//     with one wait4(-1) loop that keeps the
 //     command's status when the reaped PID is the command's (supervise,
 //     as tini does). That init starts the command itself rather than
 //     through the process stage (RunProcess, lesson 01), which waits for

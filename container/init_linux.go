@@ -70,7 +70,7 @@ func containerInit() {
 			fail(report, StartFailureCode(err), "exec", path, err)
 		}
 		report.Close() // the command runs: Start may return
-		os.Exit(supervise(command.Pid, sigs))
+		os.Exit(supervise(command.Pid, sigs, s.TerminalKeys))
 	}
 	if s.Pids != "" {
 		if err := limitPids(s.Pids); err != nil {

@@ -12,18 +12,14 @@ import (
 // processes (SIGKILL and SIGSTOP cannot be caught, so never reach it).
 var forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2}
 
-// startCommand starts the command as the init's child, in a process group
-// of its own. When the runtime's terminal is the container's (foreground
-// set), that group also gets the terminal (tcsetpgrp(3), done by the Go
-// runtime in the child before execve), so the keys that make signals
-// (Ctrl-C, Ctrl-\) reach the command's processes once, straight from the
-// terminal, and not the init or the runtime, which would pass them on a
-// second time.
+// startCommand starts the command as the init's child, with the init's
+// streams, in the init's process group (the runtime's): on a terminal it
+// stays in the job the shell made, so Ctrl-Z and fg stop and resume the
+// whole container as before.
 func startCommand(path string, s spec) (*os.Process, error) {
 	return os.StartProcess(path, s.Args, &os.ProcAttr{
 		Env:   s.Env,
 		Files: []*os.File{os.Stdin, os.Stdout, os.Stderr},
-		Sys:   &syscall.SysProcAttr{Setpgid: true, Foreground: s.Foreground, Ctty: 0},
 	})
 }
 
@@ -41,9 +37,17 @@ func catchSignals() chan os.Signal {
 // loop, as tini does. It knows the command's PID, so only the command's
 // status counts: its exit code, or 128+N when signal N killed it. When the
 // init returns, the kernel kills what is left in the namespace.
-func supervise(command int, sigs <-chan os.Signal) int {
+//
+// On the runtime's terminal (terminalKeys) the keys' signals, SIGINT from
+// Ctrl-C and SIGQUIT from Ctrl-\, reach every process of the foreground
+// process group straight from the terminal, the command included, and
+// the init too: passing its copy on would deliver them twice.
+func supervise(command int, sigs <-chan os.Signal, terminalKeys bool) int {
 	go func() {
 		for sig := range sigs {
+			if terminalKeys && (sig == syscall.SIGINT || sig == syscall.SIGQUIT) {
+				continue
+			}
 			// kill(-1) from a namespace's init reaches every other
 			// process in it (kill(2)).
 			_ = unix.Kill(-1, sig.(syscall.Signal))

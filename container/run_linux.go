@@ -30,9 +30,6 @@ type Container struct {
 	ctx       context.Context
 	done      chan struct{}
 	signal    chan os.Signal // nil unless Config.ForwardSignals
-	// terminal is the runtime's terminal when the command took its
-	// foreground (Config.Init on a terminal), to take back after it.
-	terminal *os.File
 
 	// mu guards what Wait changes while Usage, Upper and Stats may read
 	// it from other goroutines: cgroup, state and stats.
@@ -200,10 +197,10 @@ func (c *Container) handshake(cfg Config, specW, reportR *os.File) error {
 	if c.pidsLater {
 		sp.Pids = strconv.FormatInt(cfg.Limits.Pids, 10)
 	}
-	if cfg.Init {
-		c.terminal = foregroundTerminal(cfg.Stdin)
-		sp.Foreground = c.terminal != nil
-	}
+	// The terminal delivers Ctrl-C and Ctrl-\ to every process of the
+	// container itself: neither the runtime nor the init passes them on.
+	keys := foregroundTerminal(cfg.Stdin)
+	sp.TerminalKeys = keys
 	if c.state != nil {
 		sp.Lowers = append([]string{cfg.Rootfs}, cfg.Layers...)
 		sp.Upper, sp.Work, sp.Merged = c.state.upper, c.state.work, c.state.merged
@@ -220,7 +217,7 @@ func (c *Container) handshake(cfg Config, specW, reportR *os.File) error {
 		return c.abort(failure)
 	}
 	if c.signal != nil {
-		go c.forwardSignals(c.terminal == nil && foregroundTerminal(cfg.Stdin) != nil)
+		go c.forwardSignals(keys)
 	}
 	return nil
 }

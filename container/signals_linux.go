@@ -10,10 +10,10 @@ import (
 // container ends; Run's CLI and the library share this one forwarder.
 //
 // When the container shares the runtime's terminal and its foreground
-// process group (sharesKeys: no init took the terminal for its command),
-// the keys' signals, SIGINT from Ctrl-C and SIGQUIT from Ctrl-\, have
-// reached every process of the container already, straight from the
-// terminal: passing them on would deliver them twice. Anywhere else a
+// process group (sharesKeys), the keys' signals, SIGINT from Ctrl-C and
+// SIGQUIT from Ctrl-\, have reached every process of the container
+// already, straight from the terminal (termios(3), ISIG): passing them on
+// would deliver them twice; the init skips them too (supervise). Anywhere else a
 // second SIGINT kills the container, since PID 1 of a PID namespace
 // ignores the signals it has no handler for (pid_namespaces(7)), so a
 // plain sleep never sees the first.

@@ -27,9 +27,11 @@ type spec struct {
 	Storage     string
 	StorageSize int64
 	Volumes     []Volume
-	// Foreground: the init's stdin is the terminal whose foreground the
-	// runtime holds; the command takes it (see startCommand).
-	Foreground bool
+	// TerminalKeys: the container shares the runtime's terminal and its
+	// foreground process group, so the terminal delivers the keys'
+	// signals (SIGINT, SIGQUIT) to every process itself; the init must
+	// not pass them on a second time.
+	TerminalKeys bool
 	// Pids is the pids limit for the init to write to pids.max (open at
 	// pidsLimitFd) just before it runs the command; "" when the runtime
 	// set it already, or there is none.

@@ -16,9 +16,6 @@ func (c *Container) Wait() (int, error) {
 func (c *Container) wait() (int, error) {
 	err := c.cmd.Wait()
 	close(c.done)
-	if c.terminal != nil {
-		_ = takeTerminalBack(c.terminal)
-	}
 	c.mu.Lock()
 	if c.cgroup != nil {
 		if st, err := c.cgroup.Stats(); err == nil {
