@@ -19,6 +19,10 @@ func (c *Config) validateStorage() error {
 		return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf("storage size %d bytes is below the 1M minimum (want e.g. 512M, or 0 for the default)", c.StorageSize)}
 	case c.StorageSize > 0 && !c.Overlay:
 		return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf("a storage size needs Overlay (it caps what the container writes to its root)")}
+	case c.StorageSize > 0 && c.KeepUpper != "":
+		return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf("a storage size does not apply to a kept upper directory (%s stays on its disk): leave one of them out", c.KeepUpper)}
+	case c.StorageSize > 0 && c.has(User):
+		return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf("a storage size does not apply in a user namespace (rootless, the writes go to the state directory on disk): leave it out, or run as root")}
 	}
 	return nil
 }

@@ -90,10 +90,15 @@ func TestStorageSizeErrors(t *testing.T) {
 		{"too small", Config{Overlay: true, StorageSize: 4096}, "storage size 4096 bytes is below the 1M minimum (want e.g. 512M"},
 		{"negative", Config{Overlay: true, StorageSize: -1}, "storage size -1 bytes"},
 		{"no overlay", Config{StorageSize: 64 << 20}, "needs Overlay"},
+		{"kept upper", Config{Overlay: true, StorageSize: 64 << 20, KeepUpper: filepath.Join(stateDir, "kept")}, "does not apply to a kept upper"},
+		{"rootless", Config{Overlay: true, StorageSize: 64 << 20, Namespaces: append([]Namespace{User}, AllNamespaces...)}, "does not apply in a user namespace"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := tc.cfg
-			cfg.Args, cfg.Rootfs, cfg.Namespaces, cfg.StateDir = []string{"true"}, "/", AllNamespaces, stateDir
+			cfg.Args, cfg.Rootfs, cfg.StateDir = []string{"true"}, "/", stateDir
+			if cfg.Namespaces == nil {
+				cfg.Namespaces = AllNamespaces
+			}
 			code, err := Run(context.Background(), cfg)
 			assert.Equal(t, ExitRuntimeError, code)
 			assert.ErrorContains(t, err, tc.says)
