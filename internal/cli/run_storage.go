@@ -20,7 +20,7 @@ func parseStorageOpt(s string) (int64, error) {
 	}
 	n, err := container.ParseSize(value)
 	if err != nil {
-		return 0, fmt.Errorf("storage-opt %q: %v (want e.g. --storage-opt size=1G)", s, err)
+		return 0, fmt.Errorf("storage-opt %q: the size is not a whole number with a K, M or G suffix (want e.g. --storage-opt size=1G)", s)
 	}
 	if n < container.MinStorageSize {
 		return 0, fmt.Errorf("storage-opt %q is below 1M, too little for the overlay's own directories (want e.g. --storage-opt size=64M)", s)
