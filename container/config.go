@@ -57,8 +57,16 @@ type Config struct {
 	// upper directory and stays after the container ends, holding its
 	// changes (see Changes). Empty: the upper directory is removed.
 	KeepUpper string
-	// StateDir holds each container's overlay directories while it runs.
-	// Empty means DefaultStateDir().
+	// StorageSize caps, in bytes, what a container with Overlay writes to
+	// its root: the overlay's upper and work directories live on a tmpfs
+	// of this size in the container's own mount namespace, and go with it.
+	// Writing counts against Limits.Memory, as tmpfs pages do. 0 means
+	// DefaultStorageSize. A kept upper (KeepUpper) stays on its disk, and
+	// in a user namespace (rootless) the upper is in StateDir, uncapped.
+	StorageSize int64
+	// StateDir holds each container's state while it runs: the mount
+	// point of its storage, or, with KeepUpper or rootless, the overlay's
+	// directories. Empty means DefaultStateDir().
 	StateDir string
 	// Volumes are host directories bind-mounted into the container.
 	Volumes []Volume
@@ -71,8 +79,12 @@ type Config struct {
 	// namespace. False means the command itself is PID 1 of its namespace.
 	Init bool
 	// ForwardSignals passes SIGINT, SIGTERM, SIGHUP and SIGQUIT that the
-	// runtime receives while the container runs on to the container.
-	// False leaves the runtime's signal handling as it was.
+	// runtime receives while the container runs on to the container; a
+	// second SIGINT kills it. When the container's stdin is the terminal
+	// whose foreground process group the runtime is in, Ctrl-C and Ctrl-\
+	// reach the container from the terminal and are not passed on a
+	// second time (with Init, the init skips them too). False leaves the
+	// runtime's signal handling as it was.
 	ForwardSignals bool
 	// User is who the command runs as: UID[:GID], or NAME[:GROUP] from
 	// the container's /etc/passwd and /etc/group (docker run --user).
@@ -166,6 +178,9 @@ func (c *Config) validate() error {
 	}
 	if c.Security.Seccomp != nil && (c.Security.SeccompUnconfined || c.Security.Privileged) {
 		return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf("a seccomp profile and an unconfined or privileged container contradict each other (want one of them)")}
+	}
+	if err := c.validateStorage(); err != nil {
+		return err
 	}
 	if c.ReadOnly && c.Rootfs == "" {
 		return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf("a read-only root needs a rootfs (the host's root stays as it is)")}

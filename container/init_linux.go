@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"os/signal"
 	"runtime"
 	"strings"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -75,12 +73,13 @@ func containerInit() {
 				fail(report, ExitRuntimeError, "set pids limit", "pids.max", err)
 			}
 		}
-		// Catch signals before Start returns: from then on the runtime
-		// may pass one on, and Go's default for SIGTERM in a namespace's
-		// PID 1 is to exit with status 2.
-		sigs := catchAsPID1()
-		report.Close() // the command is about to run: Start may return
-		os.Exit(supervise(s, sigs))
+		sigs := catchSignals() // before the command can be signalled
+		command, err := startCommand(path, s)
+		if err != nil {
+			fail(report, StartFailureCode(err), "exec", path, err)
+		}
+		report.Close() // the command runs: Start may return
+		os.Exit(supervise(command.Pid, sigs, s.TerminalKeys))
 	}
 	if s.Pids != "" {
 		if err := limitPids(s.Pids); err != nil {
@@ -110,43 +109,6 @@ func lookPath(report *os.File, s spec) string {
 	return path
 }
 
-// supervise runs the command through the process stage and passes on its
-// status. As PID 1 it also forwards signals to everything in the namespace
-// and reaps the orphans that the kernel hands it.
-func supervise(s spec, sigs chan os.Signal) int {
-	if sigs != nil {
-		go serveAsPID1(sigs)
-	}
-	code, err := steps().RunProcess(s.Args, os.Stdin, os.Stdout, os.Stderr)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "unboxed: %v\n", err)
-	}
-	return code
-}
-
-// catchAsPID1 starts catching the signals PID 1 passes on, when this
-// process is PID 1 of its namespace; else it returns nil.
-func catchAsPID1() chan os.Signal {
-	if os.Getpid() != 1 {
-		return nil
-	}
-	sigs := make(chan os.Signal, 8)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGCHLD)
-	return sigs
-}
-
-func serveAsPID1(sigs <-chan os.Signal) {
-	for sig := range sigs {
-		if sig == syscall.SIGCHLD {
-			reapOrphans()
-			continue
-		}
-		// kill(-1) from a namespace's init reaches every other process in
-		// it (kill(2)).
-		_ = unix.Kill(-1, sig.(syscall.Signal))
-	}
-}
-
 // setUp builds the container's world from inside its new namespaces, one
 // stage after another, each through the stages table.
 func setUp(s spec) error {
@@ -163,8 +125,12 @@ func setUp(s spec) error {
 		}
 	}
 	if s.Merged != "" {
-		overlayVolatile = s.Volatile
-		if err := st.MountOverlay(s.Lowers, s.Upper, s.Work, s.Merged); err != nil {
+		if s.StorageSize > 0 {
+			if err := mountStorage(s.Storage, s.StorageSize); err != nil {
+				return err
+			}
+		}
+		if err := overlayStage(s)(s.Lowers, s.Upper, s.Work, s.Merged); err != nil {
 			return err
 		}
 		// A MountOverlay stage that mounted something else (a bind of the

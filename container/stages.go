@@ -18,7 +18,8 @@ import (
 // call it in main or TestMain before Init.
 type Stages struct {
 	// RunProcess runs a program and reports its exit status (lesson 01).
-	// The container's init uses it when Config.Init is set.
+	// The container's init does not call it: the init's own wait4(-1)
+	// loop must be the only waiter for the command (see doc.go).
 	RunProcess func(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error)
 	// Command builds the re-exec of this binary as a named child (lesson 01).
 	// The runtime starts every container's init through it.

@@ -11,14 +11,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/unboxed-go/unboxed/container"
 	"github.com/unboxed-go/unboxed/container/cgroups"
-	"golang.org/x/term"
 )
 
 // RunUsage and RunSummary describe the run verb.
@@ -39,6 +36,7 @@ type runOptions struct {
 	user                    string
 	verbose                 bool
 	userns                  string
+	storageSize             int64
 }
 
 // Run runs a container and returns its status, as Docker does: the
@@ -88,40 +86,40 @@ func Run(prog string, args []string) int {
 	if opts.noPivot {
 		fmt.Fprintln(os.Stderr, "unboxed run: warning: --no-pivot uses chroot(2), which a root process in the container can escape (lesson 02)")
 	}
-	// Catch the signals before the container starts: its command may
-	// be running, and someone may press Ctrl-C, before Start returns.
-	sigs := catchSignals()
+	// The library catches the signals before the container starts (its
+	// command may be running, and someone may press Ctrl-C, before Start
+	// returns) and passes them on.
 	c, err := container.Start(context.Background(), container.Config{
-		Args:       command,
-		Rootfs:     opts.rootfs,
-		Hostname:   opts.hostname,
-		Namespaces: namespaces,
-		Init:       opts.init,
-		NoPivot:    opts.noPivot,
-		ReadOnly:   opts.readOnly,
-		Overlay:    true,
-		Layers:     opts.layers,
-		KeepUpper:  opts.keep,
-		Volumes:    opts.volumes,
-		Limits:     opts.limits,
-		User:       opts.user,
-		UserRange:  userRange,
-		Security:   opts.security,
-		Stdin:      os.Stdin,
-		Stdout:     os.Stdout,
-		Stderr:     os.Stderr,
+		Args:        command,
+		Rootfs:      opts.rootfs,
+		Hostname:    opts.hostname,
+		Namespaces:  namespaces,
+		Init:        opts.init,
+		NoPivot:     opts.noPivot,
+		ReadOnly:    opts.readOnly,
+		Overlay:     true,
+		Layers:      opts.layers,
+		KeepUpper:   opts.keep,
+		StorageSize: opts.storageSize,
+		Volumes:     opts.volumes,
+		Limits:      opts.limits,
+		User:        opts.user,
+		UserRange:   userRange,
+		Security:    opts.security,
+		Stdin:       os.Stdin,
+		Stdout:      os.Stdout,
+		Stderr:      os.Stderr,
+
+		ForwardSignals: true,
 	})
 	if err != nil {
-		signal.Stop(sigs)
 		fmt.Fprintf(os.Stderr, "unboxed run: %v\n", err)
 		return container.ExitStatusOf(err)
 	}
 	if opts.verbose {
 		printSecurity(os.Stderr, c.Pid())
 	}
-	stop := passSignals(c, sigs, term.IsTerminal(int(os.Stdin.Fd())))
 	code, err := c.Wait()
-	stop()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "unboxed run: %v\n", err)
 	}
@@ -148,45 +146,6 @@ func humanSize(n int64) string {
 		return fmt.Sprintf("%.1fM", float64(n)/(1<<20))
 	}
 	return strconv.FormatInt(n, 10)
-}
-
-// catchSignals starts catching SIGINT, SIGTERM, SIGHUP and SIGQUIT, for
-// passSignals to hand on; until then they wait in the channel.
-func catchSignals() chan os.Signal {
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
-	return sigs
-}
-
-// passSignals hands the signals caught on sigs on to the container until
-// stop is called. On a terminal, Ctrl-C already reaches
-// every process of the container (they share the terminal's foreground
-// process group), so SIGINT is not sent twice. Elsewhere a second SIGINT
-// kills the container: PID 1 of a PID namespace ignores signals it has no
-// handler for (pid_namespaces(7)), so a plain sleep never sees the first.
-func passSignals(c *container.Container, sigs chan os.Signal, terminal bool) (stop func()) {
-	done := make(chan struct{})
-	go func() {
-		interrupts := 0
-		for {
-			select {
-			case sig := <-sigs:
-				if sig == syscall.SIGINT {
-					interrupts++
-					if terminal {
-						continue
-					}
-					if interrupts > 1 {
-						sig = syscall.SIGKILL
-					}
-				}
-				_ = c.Signal(sig)
-			case <-done:
-				return
-			}
-		}
-	}()
-	return func() { signal.Stop(sigs); close(done) }
 }
 
 // parseRun reads the flags, which end at the first argument that is not
@@ -232,6 +191,10 @@ func parseRun(prog string, args []string) (runOptions, []string, error) {
 		return err
 	})
 	securityFlags(fs, &o)
+	fs.Func("storage-opt", storageOptUsage, func(s string) (err error) {
+		o.storageSize, err = parseStorageOpt(s)
+		return err
+	})
 	fs.StringVar(&o.keep, "keep", "", "keep the container's changes (its overlay upper directory) in `DIR` and list them")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
