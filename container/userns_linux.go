@@ -18,9 +18,9 @@ import (
 // user_namespaces(7)):
 //
 //   - the rootfs: a copy of it with every owner shifted by the range,
-//     made once and kept next to the state directory (<state dir>-shifted;
-//     remove it to free the copies). It is the overlay's lower layer, so
-//     the copy itself never changes. Idmapped mounts would
+//     made once and kept in /var/cache/unboxed/shifted (remove it to free
+//     the copies). It is the overlay's lower layer, so the copy itself
+//     never changes. Idmapped mounts would
 //     avoid the copy; they need the namespace to exist before the mount,
 //     and the runtime's init is born in it.
 //   - the overlay's upper, work and merged directories: chowned to the
@@ -117,14 +117,19 @@ func shiftState(stateDir string, s *state, r IDRange) error {
 	return nil
 }
 
+// shiftedCacheDir holds the rootfs copies shifted into user ranges.
+const shiftedCacheDir = "/var/cache/unboxed/shifted"
+
 // useUserRange puts the shifted rootfs in place of cfg's.
 func useUserRange(cfg *Config) error {
 	if cfg.UserRange == (IDRange{}) {
 		return nil
 	}
-	// Next to the state directory, not in it: nothing there is a
-	// container's state, and it stays from one run to the next.
-	dir := stateDir(*cfg) + "-shifted"
+	// A cache that stays from one run to the next, on disk rather than in
+	// the state directory's tmpfs, and where the range's root can reach it
+	// (the user's own cache, under a 0700 home, would refuse it): only
+	// root gives a container a range.
+	dir := shiftedCacheDir
 	if err := os.MkdirAll(dir, 0o711); err != nil {
 		return &Error{Code: ExitRuntimeError, Op: "state dir", Path: dir, Err: err}
 	}
