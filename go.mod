@@ -4,6 +4,7 @@ go 1.24.0
 
 require (
 	github.com/charmbracelet/glamour v1.0.0
+	golang.org/x/net v0.38.0
 	golang.org/x/sys v0.40.0
 	golang.org/x/term v0.36.0
 )
@@ -30,7 +31,6 @@ require (
 	github.com/xo/terminfo v0.0.0-20220910002029-abceb7e1c41e // indirect
 	github.com/yuin/goldmark v1.7.13 // indirect
 	github.com/yuin/goldmark-emoji v1.0.6 // indirect
-	golang.org/x/net v0.38.0 // indirect
 	golang.org/x/text v0.30.0 // indirect
 )
 

@@ -9,7 +9,6 @@ package container
 import (
 	"errors"
 	"os"
-	"os/exec"
 
 	"github.com/unboxed-go/unboxed/container/cgroups"
 )
@@ -32,19 +31,4 @@ func containerCgroup(id string, limits cgroups.Limits) (cgroups.Cgroup, *os.File
 		return nil, nil, errors.Join(err, cg.Destroy())
 	}
 	return cg, f, nil
-}
-
-// startAgain is a fresh copy of cmd, which has been started or tried: an
-// exec.Cmd starts only once.
-func startAgain(cmd *exec.Cmd) *exec.Cmd {
-	fresh := exec.Command(cmd.Path)
-	fresh.Args, fresh.Env, fresh.Dir = cmd.Args, cmd.Env, cmd.Dir
-	fresh.Stdin, fresh.Stdout, fresh.Stderr = cmd.Stdin, cmd.Stdout, cmd.Stderr
-	fresh.ExtraFiles, fresh.WaitDelay = cmd.ExtraFiles, cmd.WaitDelay
-	if cmd.SysProcAttr != nil {
-		attr := *cmd.SysProcAttr
-		attr.UseCgroupFD, attr.CgroupFD = false, 0
-		fresh.SysProcAttr = &attr
-	}
-	return fresh
 }

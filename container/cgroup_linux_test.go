@@ -37,10 +37,14 @@ func (*refusingCgroup) Path() string   { return "" }
 // When the cgroup cannot take the process at its birth, Start's fallback
 // starts a fresh copy of the command the usual way.
 func TestCgroupStartFallsBack(t *testing.T) {
-	c := &Container{cgroup: &refusingCgroup{}, cmd: exec.Command("/bin/true")}
-	require.NoError(t, c.start())
+	used := exec.Command("/bin/true")
+	c := &Container{cgroup: &refusingCgroup{}, cmd: used}
+	require.NoError(t, c.start(Config{Args: []string{"/bin/true"}}))
 	assert.False(t, c.inside, "started the usual way, to be added later")
-	require.NoError(t, c.cmd.Wait())
+	assert.NotSame(t, used, c.cmd, "a fresh command")
+	assert.Equal(t, initName, c.cmd.Args[0], "the init, built again")
+	require.NoError(t, c.cmd.Process.Kill()) // it waits for a spec that never comes
+	_ = c.cmd.Wait()
 }
 
 // The init writes the pids limit itself just before it execs the command,

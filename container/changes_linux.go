@@ -11,7 +11,8 @@ import (
 )
 
 // Changes reads what a container changed from its overlay upper directory,
-// as docker diff reports it: a whiteout (a character device 0/0) is a
+// as docker diff reports it: a whiteout (a character device 0/0, or since
+// Linux 6.7 a zero-size file with the xattr trusted.overlay.whiteout) is a
 // deleted path; an opaque directory (xattr trusted.overlay.opaque or
 // user.overlay.opaque = "y") replaced the lower one, so everything the
 // lowers had under it is deleted; any other entry is changed when a lower
@@ -79,13 +80,31 @@ func hiddenByOpaque(rel, upper string, lowers []string) []Change {
 }
 
 // isWhiteout: overlayfs marks a deleted file with a character device
-// whose device number is 0/0.
+// whose device number is 0/0. Since Linux 6.7 a layer may also hold a
+// zero-size regular file with the xattr trusted.overlay.whiteout
+// (user.overlay.whiteout with userxattr), which tools can store where
+// mknod is not allowed (the kernel's filesystems/overlayfs.rst,
+// "Whiteouts and opaque directories").
 func isWhiteout(path string, d fs.DirEntry) bool {
-	if d.Type()&fs.ModeCharDevice == 0 {
-		return false
-	}
 	var st unix.Stat_t
-	return unix.Lstat(path, &st) == nil && st.Rdev == 0
+	switch {
+	case d.Type()&fs.ModeCharDevice != 0:
+		return unix.Lstat(path, &st) == nil && st.Rdev == 0
+	case d.Type().IsRegular():
+		return unix.Lstat(path, &st) == nil && st.Size == 0 && hasXattr(path, "overlay.whiteout")
+	}
+	return false
+}
+
+// hasXattr reports whether path has the xattr trusted.<name> or
+// user.<name>, whatever its value.
+func hasXattr(path, name string) bool {
+	for _, prefix := range []string{"trusted.", "user."} {
+		if _, err := unix.Lgetxattr(path, prefix+name, nil); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // isOpaque: overlayfs marks a directory that hides the lower ones with

@@ -57,8 +57,16 @@ type Config struct {
 	// upper directory and stays after the container ends, holding its
 	// changes (see Changes). Empty: the upper directory is removed.
 	KeepUpper string
-	// StateDir holds each container's overlay directories while it runs.
-	// Empty means DefaultStateDir().
+	// StorageSize caps, in bytes, what a container with Overlay writes to
+	// its root: the overlay's upper and work directories live on a tmpfs
+	// of this size in the container's own mount namespace, and go with it.
+	// Writing counts against Limits.Memory, as tmpfs pages do. 0 means
+	// DefaultStorageSize. A kept upper (KeepUpper) stays on its disk, and
+	// in a user namespace (rootless) the upper is in StateDir, uncapped.
+	StorageSize int64
+	// StateDir holds each container's state while it runs: the mount
+	// point of its storage, or, with KeepUpper or rootless, the overlay's
+	// directories. Empty means DefaultStateDir().
 	StateDir string
 	// Volumes are host directories bind-mounted into the container.
 	Volumes []Volume
@@ -71,9 +79,27 @@ type Config struct {
 	// namespace. False means the command itself is PID 1 of its namespace.
 	Init bool
 	// ForwardSignals passes SIGINT, SIGTERM, SIGHUP and SIGQUIT that the
-	// runtime receives while the container runs on to the container.
-	// False leaves the runtime's signal handling as it was.
+	// runtime receives while the container runs on to the container; a
+	// second SIGINT kills it. When the container's stdin is the terminal
+	// whose foreground process group the runtime is in, Ctrl-C and Ctrl-\
+	// reach the container from the terminal and are not passed on a
+	// second time (with Init, the init skips them too). False leaves the
+	// runtime's signal handling as it was.
 	ForwardSignals bool
+	// User is who the command runs as: UID[:GID], or NAME[:GROUP] from
+	// the container's /etc/passwd and /etc/group (docker run --user).
+	// Empty: root of the container, uid 0 and gid 0.
+	User string
+	// UserRange maps the User namespace (which it needs, with a rootfs,
+	// Overlay and root) onto a range of host ids, so that root inside is
+	// an unprivileged uid outside (docker run --userns-remap; see
+	// SubordinateRange). The rootfs is copied once with its owners
+	// shifted into the range. The zero value: the User namespace, when
+	// asked for, maps the caller's own uid and gid to 0.
+	UserRange IDRange
+	// Security is what the command may do. The zero value is safe:
+	// Docker's default capabilities, no_new_privs and seccomp filter.
+	Security Security
 }
 
 // Volume is a host directory mounted into the container.
@@ -145,6 +171,15 @@ func (c *Config) validate() error {
 		c.Rootfs = abs
 	}
 	if err := c.validateLayers(); err != nil {
+		return err
+	}
+	if _, err := c.Security.Capabilities(); err != nil {
+		return &Error{Code: ExitRuntimeError, Op: "config", Err: err}
+	}
+	if c.Security.Seccomp != nil && (c.Security.SeccompUnconfined || c.Security.Privileged) {
+		return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf("a seccomp profile and an unconfined or privileged container contradict each other (want one of them)")}
+	}
+	if err := c.validateStorage(); err != nil {
 		return err
 	}
 	if c.ReadOnly && c.Rootfs == "" {

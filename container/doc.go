@@ -10,15 +10,27 @@
 //     The child starts its Go runtime and waits for its spec.
 //  2. Before that, the parent makes the container's cgroup (NewCgroup), so
 //     the child is born in it; meanwhile it makes the state directory (the
+//     mount point of its storage; with KeepUpper or rootless, the
 //     overlay's upper and work directories), puts the child in the cgroup
 //     if it could not be born there, and sends the spec over a pipe.
 //  3. Inside its new namespaces the child sets the container up, one stage
-//     after another: MakePrivate, SetHostname, MountOverlay over the rootfs
-//     and layers, volumes, PivotRoot (or Chroot), MountStandard (which
+//     after another: MakePrivate, SetHostname, a size-capped tmpfs for
+//     the container's writes (Config.StorageSize), MountOverlay over the
+//     rootfs and layers, volumes, PivotRoot (or Chroot), MountStandard (which
 //     calls MountProc), a read-only root on request.
-//  4. The child becomes the command with execve(2), or, with Config.Init,
-//     stays as PID 1 and runs the command through the process stage
-//     (RunProcess), reaping orphans and passing signals on.
+//  4. The security stage (Security, Config.User): no_new_privs, the
+//     capability drop to Docker's 14 (SetNoNewPrivs, DropCapabilities),
+//     the user, and a seccomp filter last (LoadSeccomp), on the init's
+//     locked thread. Then the child becomes the command with execve(2),
+//     or, with Config.Init, stays as PID 1: it starts the command, passes
+//     signals on (but not the ones a shared terminal delivers itself),
+//     and reaps every child with one wait4(-1) loop that keeps the
+//     command's status when the reaped PID is the command's (supervise,
+//     as tini does). That init starts the command itself rather than
+//     through the process stage (RunProcess, lesson 01), which waits for
+//     its child on its own: two waiters on one zombie, and the init's
+//     loop could steal the command's status; lesson 01's RunProcess is
+//     the same program run outside a container.
 //  5. Wait reports the command's exit status the way Docker does
 //     (ExitStatus: the command's code, 128+N for signal N, 125, 126, 127),
 //     reads the cgroup's Stats, and removes the cgroup and the state. The
@@ -43,7 +55,7 @@
 // on one side of the re-exec:
 //
 //	stage          lesson  file                 side
-//	RunProcess     01      process_linux.go     init (with Config.Init)
+//	RunProcess     01      process_linux.go     (lesson 01 only: the init reaps itself)
 //	Command        01      reexec_linux.go      runtime
 //	Chroot         02      mounts_linux.go      init (Config.NoPivot)
 //	CloneFlags     03      namespace_linux.go   runtime

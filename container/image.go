@@ -209,8 +209,8 @@ var ErrImageNotStored = errors.New("not in the image store (pull it first: unbox
 // bottom one, Layers the rest, Overlay on); the command is the image's
 // Entrypoint and Cmd, with entrypoint and args replacing them when given
 // (see ImageConfig.Command); Env is the image's, with the default PATH
-// and HOME added when it sets none; Dir is its WorkingDir. The image's
-// User is not applied (Config has no user yet).
+// and HOME added when it sets none; Dir is its WorkingDir; User is its
+// User unless cfg names one already (docker run --user wins).
 func (img *Image) Apply(cfg *Config, entrypoint, args []string) {
 	cfg.Rootfs, cfg.Overlay = img.Layers[0], true
 	cfg.Layers = append(append([]string{}, img.Layers[1:]...), cfg.Layers...)
@@ -224,6 +224,9 @@ func (img *Image) Apply(cfg *Config, entrypoint, args []string) {
 	}
 	cfg.Env = env
 	cfg.Dir = img.Config.WorkingDir
+	if cfg.User == "" {
+		cfg.User = img.Config.User
+	}
 }
 
 func hasEnv(env []string, name string) bool {

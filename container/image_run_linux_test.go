@@ -86,6 +86,8 @@ func TestRunImages(t *testing.T) {
 			layerTar(t, entry{name: ".wh.gone"}, entry{name: "data/"}, entry{name: "data/.wh.a"}),
 			layerTar(t, entry{name: "etc/"}, entry{name: "etc/.wh..wh..opq"}, entry{name: "etc/motd", body: "only me\n"})}},
 		testImage{tag: "debian", config: ImageConfig{Cmd: []string{"sh", "-c", "cat /etc/os-release; pwd"}}, layers: [][]byte{dirLayer(t, debian)}},
+		testImage{tag: "user", config: ImageConfig{User: "app", Cmd: []string{"/bin/sh", "-c", "echo $(id -u):$(id -g)"}}, layers: [][]byte{busybox,
+			layerTar(t, entry{name: "etc/"}, entry{name: "etc/passwd", body: "root:x:0:0::/root:/bin/sh\napp:x:1000:1001::/:/bin/sh\n"}, entry{name: "etc/group", body: "root:x:0:\napp:x:1001:\n"})}},
 	)
 	s, err := OpenImageStore(t.TempDir())
 	require.NoError(t, err)
@@ -106,6 +108,12 @@ func TestRunImages(t *testing.T) {
 	out, code = runImage(t, img, nil, nil)
 	assert.Equal(t, 0, code, out)
 	assert.Equal(t, "ID=debian\n/\n", out)
+
+	img, err = pull(t, s, "oci:"+layout+":user")
+	require.NoError(t, err)
+	out, code = runImage(t, img, nil, nil)
+	assert.Equal(t, 0, code, out)
+	assert.Equal(t, "1000:1001\n", out, "the image's User, named in its own /etc/passwd")
 }
 
 func TestImageCommand(t *testing.T) {

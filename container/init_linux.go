@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"os/signal"
-	"path/filepath"
+	"runtime"
 	"strings"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -33,6 +31,10 @@ const (
 // container up, and then either becomes the command (execve) or, with
 // Config.Init, stays as PID 1 and runs it as a child.
 func containerInit() {
+	// Capabilities, no_new_privs and the user are set per thread, and the
+	// command must be started from the thread that has them (see
+	// security_linux.go): the main goroutine stays on this one thread.
+	runtime.LockOSThread()
 	// Nothing the command starts may inherit the runtime's pipes.
 	unix.CloseOnExec(specFd)
 	unix.CloseOnExec(reportFd)
@@ -60,14 +62,24 @@ func containerInit() {
 		}
 	}
 	path := lookPath(report, s)
+	// The security stage comes last but for the pids limit, which must
+	// be the very last step (pids_linux.go).
+	if err := safely(func() error { return secure(s) }); err != nil {
+		failWith(report, err)
+	}
 	if s.Init {
 		if s.Pids != "" {
 			if err := limitPidsBeforeSupervising(s.Pids); err != nil {
 				fail(report, ExitRuntimeError, "set pids limit", "pids.max", err)
 			}
 		}
-		report.Close() // the command is about to run: Start may return
-		os.Exit(supervise(s))
+		sigs := catchSignals() // before the command can be signalled
+		command, err := startCommand(path, s)
+		if err != nil {
+			fail(report, StartFailureCode(err), "exec", path, err)
+		}
+		report.Close() // the command runs: Start may return
+		os.Exit(supervise(command.Pid, sigs, s.TerminalKeys))
 	}
 	if s.Pids != "" {
 		if err := limitPids(s.Pids); err != nil {
@@ -97,38 +109,11 @@ func lookPath(report *os.File, s spec) string {
 	return path
 }
 
-// supervise runs the command through the process stage and passes on its
-// status. As PID 1 it also forwards signals to everything in the namespace
-// and reaps the orphans that the kernel hands it.
-func supervise(s spec) int {
-	if os.Getpid() == 1 {
-		sigs := make(chan os.Signal, 8)
-		signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGCHLD)
-		go serveAsPID1(sigs)
-	}
-	code, err := steps().RunProcess(s.Args, os.Stdin, os.Stdout, os.Stderr)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "unboxed: %v\n", err)
-	}
-	return code
-}
-
-func serveAsPID1(sigs <-chan os.Signal) {
-	for sig := range sigs {
-		if sig == syscall.SIGCHLD {
-			reapOrphans()
-			continue
-		}
-		// kill(-1) from a namespace's init reaches every other process in
-		// it (kill(2)).
-		_ = unix.Kill(-1, sig.(syscall.Signal))
-	}
-}
-
 // setUp builds the container's world from inside its new namespaces, one
 // stage after another, each through the stages table.
 func setUp(s spec) error {
 	st := steps()
+	privilegedMounts = s.Security.Privileged
 	if s.has(Mount) {
 		if err := st.MakePrivate(); err != nil {
 			return err
@@ -140,8 +125,12 @@ func setUp(s spec) error {
 		}
 	}
 	if s.Merged != "" {
-		overlayVolatile = s.Volatile
-		if err := st.MountOverlay(s.Lowers, s.Upper, s.Work, s.Merged); err != nil {
+		if s.StorageSize > 0 {
+			if err := mountStorage(s.Storage, s.StorageSize); err != nil {
+				return err
+			}
+		}
+		if err := overlayStage(s)(s.Lowers, s.Upper, s.Work, s.Merged); err != nil {
 			return err
 		}
 		// A MountOverlay stage that mounted something else (a bind of the
@@ -150,6 +139,11 @@ func setUp(s spec) error {
 			return &Error{Code: ExitRuntimeError, Op: "mount overlay", Path: s.Merged, Err: errors.New("the MountOverlay stage left no overlay filesystem there; refusing to let the container write into its layers")}
 		}
 		s.Rootfs = s.Merged
+	}
+	if s.Rootfs != "" {
+		if err := refuseLinkedMountPoints(s.Rootfs); err != nil {
+			return err
+		}
 	}
 	if err := mountVolumes(s.Rootfs, s.Volumes); err != nil {
 		return err
@@ -198,20 +192,36 @@ func setUp(s spec) error {
 // moves, while the host's paths are still in reach.
 func mountVolumes(rootfs string, volumes []Volume) error {
 	for _, v := range volumes {
-		target := filepath.Join(rootfs, v.Container)
-		if err := os.MkdirAll(target, 0o755); err != nil {
-			return &Error{Code: ExitRuntimeError, Op: "volume", Path: v.Container, Err: err}
-		}
-		if err := mount(v.Host, target, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+		if err := mountVolume(rootfs, v); err != nil {
 			return err
-		}
-		if v.ReadOnly {
-			if err := RemountReadOnly(target); err != nil {
-				return err
-			}
 		}
 	}
 	return nil
+}
+
+// mountVolume binds one volume onto its target resolved inside the
+// rootfs (inroot_linux.go), through the target's descriptor.
+func mountVolume(rootfs string, v Volume) error {
+	dir, err := openInRoot(rootfs, v.Container)
+	if err != nil {
+		return &Error{Code: ExitRuntimeError, Op: "volume", Path: v.Container, Err: err}
+	}
+	defer dir.Close()
+	target := fmt.Sprintf("/proc/self/fd/%d", dir.Fd())
+	if err := mount(v.Host, target, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+		return err
+	}
+	if !v.ReadOnly {
+		return nil
+	}
+	// The descriptor still names the directory under the new mount:
+	// open the target again to reach the mount itself.
+	top, err := openInRoot(rootfs, v.Container)
+	if err != nil {
+		return &Error{Code: ExitRuntimeError, Op: "volume", Path: v.Container, Err: err}
+	}
+	defer top.Close()
+	return RemountReadOnly(fmt.Sprintf("/proc/self/fd/%d", top.Fd()))
 }
 
 // safely runs a set-up step and turns a panic in it (a lesson's TODO

@@ -78,8 +78,6 @@ func TestContainerCgroupIsRemoved(t *testing.T) {
 	}})
 	t.Cleanup(func() { Use(Stages{}) })
 	rootfs := testRootfs(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
 	for i, cfg := range []Config{
 		{Args: []string{"/bin/true"}},
 		{Args: []string{"/no/such/command"}},
@@ -90,11 +88,15 @@ func TestContainerCgroupIsRemoved(t *testing.T) {
 		if cfg.Namespaces == nil {
 			cfg.Namespaces = AllNamespaces
 		}
-		runCtx := context.Background()
+		runCtx, cancel := context.Background(), context.CancelFunc(func() {})
 		if i == 3 {
-			runCtx = ctx // killed by its context
+			// Killed by its context, which starts counting only now: on
+			// a slow machine an earlier deadline could end it before
+			// its cgroup is made.
+			runCtx, cancel = context.WithTimeout(context.Background(), 300*time.Millisecond)
 		}
 		_, _ = Run(runCtx, cfg)
+		cancel()
 	}
 	// Refused by the init after it was born in the cgroup (pids_linux.go).
 	_, err := Run(context.Background(), Config{Args: []string{"/bin/true"}, Init: true, Namespaces: AllNamespaces,

@@ -7,11 +7,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// overlayVolatile is set in a container's init when its upper directory
-// is thrown away afterwards: then the overlay need not sync it (mount
-// option volatile, Linux 5.10), which makes the container's end faster.
-var overlayVolatile bool
-
 // MountOverlay mounts an overlay filesystem on target: the read-only lower
 // layers, with the last one given on top (it wins where two layers hold the
 // same path), and upper, where every write lands. work is overlayfs's own
@@ -22,6 +17,15 @@ var overlayVolatile bool
 // whiteouts and opaque marks in user.overlay.* attributes. Lesson 06 asks
 // for it.
 func MountOverlay(lowers []string, upper, work, target string) error {
+	return mountOverlayWith(lowers, upper, work, target, false)
+}
+
+// mountOverlayWith is MountOverlay with a choice of the volatile option:
+// when the upper directory is thrown away after the container, the
+// overlay need not sync it (mount option volatile, Linux 5.10), which
+// makes the container's end faster. A lesson's MountOverlay stage has no
+// place for the option and mounts without it.
+func mountOverlayWith(lowers []string, upper, work, target string, volatile bool) error {
 	if len(lowers) == 0 {
 		return &Error{Code: ExitRuntimeError, Op: "mount overlay", Path: target, Err: fmt.Errorf("no lower layer (want e.g. the rootfs as the one lower layer)")}
 	}
@@ -36,7 +40,7 @@ func MountOverlay(lowers []string, upper, work, target string) error {
 	if inUserNamespace() {
 		opts += ",userxattr"
 	}
-	if overlayVolatile {
+	if volatile {
 		opts += ",volatile"
 	}
 	return mountOverlay(opts, lowers, target)
@@ -67,4 +71,19 @@ func explainOverlay(err error, lowers []string) error {
 		return fmt.Errorf("%w: this kernel has no overlayfs: sudo modprobe overlay", err)
 	}
 	return err
+}
+
+// overlayStage is the MountOverlay stage for a spec: a lesson's when one
+// is in place, else the library's own, volatile when the spec says the
+// upper directory goes with the container.
+func overlayStage(s spec) func(lowers []string, upper, work, target string) error {
+	stagesMu.RLock()
+	lesson := override.MountOverlay
+	stagesMu.RUnlock()
+	if lesson != nil {
+		return lesson
+	}
+	return func(lowers []string, upper, work, target string) error {
+		return mountOverlayWith(lowers, upper, work, target, s.Volatile)
+	}
 }

@@ -2,80 +2,72 @@ package container
 
 import (
 	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
+	"os/signal"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
 
-// reapOrphans collects every exited child of the init except the command,
-// whose status belongs to the process stage's own wait. waitid(2) with
-// WNOWAIT looks at the next zombie without collecting it, so the command's
-// status is never stolen.
-func reapOrphans() {
+// forwarded are the signals the init passes on to the container's
+// processes (SIGKILL and SIGSTOP cannot be caught, so never reach it).
+var forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2}
+
+// startCommand starts the command as the init's child, with the init's
+// streams, in the init's process group (the runtime's): on a terminal it
+// stays in the job the shell made, so Ctrl-Z and fg stop and resume the
+// whole container as before.
+func startCommand(path string, s spec) (*os.Process, error) {
+	return os.StartProcess(path, s.Args, &os.ProcAttr{
+		Env:   s.Env,
+		Files: []*os.File{os.Stdin, os.Stdout, os.Stderr},
+	})
+}
+
+// catchSignals starts catching the signals the init forwards, for
+// supervise to pass on.
+func catchSignals() chan os.Signal {
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, forwarded...)
+	return sigs
+}
+
+// supervise is the init's life as PID 1 once the command runs: it passes
+// signals on and reaps every child that exits, the command and the
+// orphans the kernel hands it (pid_namespaces(7)), with one wait4(-1)
+// loop, as tini does. It knows the command's PID, so only the command's
+// status counts: its exit code, or 128+N when signal N killed it. When the
+// init returns, the kernel kills what is left in the namespace.
+//
+// On the runtime's terminal (terminalKeys) the keys' signals, SIGINT from
+// Ctrl-C and SIGQUIT from Ctrl-\, reach every process of the foreground
+// process group straight from the terminal, the command included, and
+// the init too: passing its copy on would deliver them twice.
+func supervise(command int, sigs <-chan os.Signal, terminalKeys bool) int {
+	go func() {
+		for sig := range sigs {
+			if terminalKeys && (sig == syscall.SIGINT || sig == syscall.SIGQUIT) {
+				continue
+			}
+			// kill(-1) from a namespace's init reaches every other
+			// process in it (kill(2)).
+			_ = unix.Kill(-1, sig.(syscall.Signal))
+		}
+	}()
 	for {
-		var info unix.Siginfo
-		if err := unix.Waitid(unix.P_ALL, 0, &info, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil); err != nil {
-			return
-		}
-		pid := siginfoPid(&info)
-		if pid == 0 || pid == commandPID() {
-			return
-		}
 		var ws unix.WaitStatus
-		_, _ = unix.Wait4(pid, &ws, unix.WNOHANG, nil)
-	}
-}
-
-// commandPID finds the command among the init's children: the init starts
-// it first, and every orphan it inherits later descends from the command,
-// so the command has the lowest PID in the namespace of them all. (The
-// command is not PID 2: the Go runtime's threads take PIDs too.) Children
-// are listed per thread in /proc/self/task/*/children (proc(5), needs
-// CONFIG_PROC_CHILDREN) in the numbering of whichever PID namespace /proc
-// belongs to; the last NSpid field of /proc/PID/status converts that to the
-// init's own namespace. It returns -1 when it cannot tell, so nothing is
-// reaped rather than the wrong thing.
-func commandPID() int {
-	tasks, _ := filepath.Glob("/proc/self/task/*/children")
-	lowest := -1
-	for _, task := range tasks {
-		data, err := os.ReadFile(task)
-		if err != nil {
-			return -1
+		pid, err := unix.Wait4(-1, &ws, 0, nil)
+		switch {
+		case err == unix.EINTR:
+			continue
+		case err != nil:
+			// ECHILD: no child left, yet the command was never seen to
+			// end. It cannot happen while the init alone reaps.
+			return ExitRuntimeError
+		case pid == command && ws.Signaled():
+			return ExitSignalBase + int(ws.Signal())
+		case pid == command && ws.Exited():
+			return ws.ExitStatus()
 		}
-		for _, child := range strings.Fields(string(data)) {
-			pid := innermostPID(child)
-			if pid < 0 {
-				return -1
-			}
-			if lowest < 0 || pid < lowest {
-				lowest = pid
-			}
-		}
+		// An orphan: reaped, and nothing more to do.
 	}
-	return lowest
-}
-
-// innermostPID reads a process's PID in its own innermost namespace.
-func innermostPID(procPID string) int {
-	data, err := os.ReadFile("/proc/" + procPID + "/status")
-	if err != nil {
-		return -1
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "NSpid:"); ok {
-			fields := strings.Fields(rest)
-			if len(fields) == 0 {
-				return -1
-			}
-			pid, err := strconv.Atoi(fields[len(fields)-1])
-			if err != nil {
-				return -1
-			}
-			return pid
-		}
-	}
-	return -1
 }

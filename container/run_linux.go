@@ -10,12 +10,15 @@ import (
 	"os/exec"
 	"os/signal"
 	"strconv"
+	"sync"
 	"syscall"
 
 	"github.com/unboxed-go/unboxed/container/cgroups"
 )
 
-// Container is a started container. Wait for it exactly once.
+// Container is a started container. Its methods are safe to call from
+// several goroutines; Wait does its work once and returns the same result
+// to every caller.
 type Container struct {
 	cmd    *exec.Cmd
 	state  *state         // nil without an overlay
@@ -26,10 +29,18 @@ type Container struct {
 	// when there is none to write. pidsLater says there was.
 	pidsMax   *os.File
 	pidsLater bool
-	stats     *cgroups.Stats // read after the container ended
 	ctx       context.Context
 	done      chan struct{}
 	signal    chan os.Signal // nil unless Config.ForwardSignals
+
+	// mu guards what Wait changes while Usage, Upper and Stats may read
+	// it from other goroutines: cgroup, state and stats.
+	mu    sync.Mutex
+	stats *cgroups.Stats // read after the container ended
+	// waited makes Wait's work happen once; later calls get its result.
+	waited   sync.Once
+	waitCode int
+	waitErr  error
 }
 
 // Run starts a container, waits for it and returns its exit status: the
@@ -50,6 +61,12 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 // container.
 func Start(ctx context.Context, cfg Config) (_ *Container, err error) {
 	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	if err := cfg.checkUserRange(); err != nil {
+		return nil, err
+	}
+	if err := useUserRange(&cfg); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -82,8 +99,13 @@ func Start(ctx context.Context, cfg Config) (_ *Container, err error) {
 	defer specW.Close()
 	defer reportR.Close()
 	if cfg.Overlay {
-		if c.state, err = newState(stateDir(cfg), cfg.KeepUpper, id); err != nil {
+		if c.state, err = newState(stateDir(cfg), cfg.KeepUpper, id, storageInside(cfg)); err != nil {
 			return nil, c.abort(asError(err, "state"))
+		}
+		if cfg.UserRange != (IDRange{}) {
+			if err := shiftState(stateDir(cfg), c.state, cfg.UserRange); err != nil {
+				return nil, c.abort(&Error{Code: ExitRuntimeError, Op: "state for the user range", Err: err})
+			}
 		}
 	}
 	if err = c.handshake(cfg, specW, reportR); err != nil {
@@ -107,6 +129,13 @@ func initCommand(cfg Config) (*exec.Cmd, error) {
 		return nil, err
 	}
 	cmd.SysProcAttr = sysProcAttr(flags, cfg.Namespaces)
+	if r := cfg.UserRange; r != (IDRange{}) {
+		// Root of the namespace is the range's first id; the child
+		// becomes it once the maps are written, before it execs the init.
+		cmd.SysProcAttr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: r.HostUID, Size: r.Size}}
+		cmd.SysProcAttr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: r.HostGID, Size: r.Size}}
+		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: true}
+	}
 	return cmd, nil
 }
 
@@ -137,9 +166,9 @@ func (c *Container) startInit(cfg Config) (specW, reportR *os.File, err error) {
 	// arrives while it starts kills the runtime instead.
 	if cfg.ForwardSignals {
 		c.signal = make(chan os.Signal, 4)
-		signal.Notify(c.signal, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+		signal.Notify(c.signal, signalsToForward...)
 	}
-	err = c.start()
+	err = c.start(cfg)
 	specR.Close()
 	reportW.Close()
 	if c.pidsMax != nil {
@@ -157,14 +186,20 @@ func (c *Container) startInit(cfg Config) (specW, reportR *os.File, err error) {
 
 // start starts the init: born inside its cgroup when the cgroup can do
 // that, else the usual way, to be placed in the cgroup by handshake.
-func (c *Container) start() error {
+func (c *Container) start(cfg Config) error {
 	if cg, ok := c.cgroup.(cgroups.StartsInside); ok {
 		if cg.StartInside(c.cmd) == nil {
 			c.inside = true
 			return nil
 		}
-		// Not on this kernel, or not allowed here: the usual way, then.
-		c.cmd = startAgain(c.cmd)
+		// Not on this kernel, or not allowed here: the usual way, then,
+		// with a command built afresh (an exec.Cmd is used once).
+		fresh, err := initCommand(cfg)
+		if err != nil {
+			return err
+		}
+		fresh.ExtraFiles = c.cmd.ExtraFiles
+		c.cmd = fresh
 	}
 	return c.cmd.Start()
 }
@@ -182,10 +217,17 @@ func (c *Container) handshake(cfg Config, specW, reportR *os.File) error {
 	if c.pidsLater {
 		sp.Pids = strconv.FormatInt(cfg.Limits.Pids, 10)
 	}
+	// The terminal delivers Ctrl-C and Ctrl-\ to every process of the
+	// container itself: neither the runtime nor the init passes them on.
+	keys := foregroundTerminal(cfg.Stdin)
+	sp.TerminalKeys = keys
 	if c.state != nil {
 		sp.Lowers = append([]string{cfg.Rootfs}, cfg.Layers...)
 		sp.Upper, sp.Work, sp.Merged = c.state.upper, c.state.work, c.state.merged
 		sp.Volatile = !c.state.keepUpper
+		if c.state.inside {
+			sp.Storage, sp.StorageSize = c.state.dir, storageSize(cfg)
+		}
 	}
 	if err := json.NewEncoder(specW).Encode(sp); err != nil {
 		return c.abort(&Error{Code: ExitRuntimeError, Op: "send spec", Err: err})
@@ -195,7 +237,7 @@ func (c *Container) handshake(cfg Config, specW, reportR *os.File) error {
 		return c.abort(failure)
 	}
 	if c.signal != nil {
-		go c.forwardSignals()
+		go c.forwardSignals(keys)
 	}
 	return nil
 }
@@ -228,34 +270,6 @@ func (c *Container) release() {
 	}
 }
 
-// Stats is what the container's cgroup measured, once Wait has returned;
-// false when it had no limits (and so no cgroup).
-func (c *Container) Stats() (cgroups.Stats, bool) {
-	if c.stats == nil {
-		return cgroups.Stats{}, false
-	}
-	return *c.stats, true
-}
-
-// Usage reads the container's cgroup while it runs (see Stats for after);
-// false when it has no limits, and so no cgroup.
-func (c *Container) Usage() (cgroups.Stats, bool) {
-	if c.cgroup == nil {
-		return cgroups.Stats{}, false
-	}
-	st, err := c.cgroup.Stats()
-	return st, err == nil
-}
-
-// Upper is the overlay's upper directory, where the container's writes
-// land; empty without an overlay, or once the container has ended.
-func (c *Container) Upper() string {
-	if c.state == nil {
-		return ""
-	}
-	return c.state.upper
-}
-
 // asError keeps an *Error as it is and wraps anything else as one.
 func asError(err error, op string) *Error {
 	var e *Error
@@ -273,39 +287,6 @@ func (c *Container) Pid() int { return c.cmd.Process.Pid }
 // aside): use Config.Init for commands that do not handle SIGTERM.
 func (c *Container) Signal(sig os.Signal) error { return c.cmd.Process.Signal(sig) }
 
-// Wait waits for the container to end and returns its exit status. The
-// error is non-nil when ctx ended it.
-func (c *Container) Wait() (int, error) {
-	err := c.cmd.Wait()
-	close(c.done)
-	// The overlay went with the container's mount namespace: its
-	// directories can go now, while the cgroup is read and removed.
-	removed := make(chan struct{})
-	go func(s *state) {
-		if s != nil {
-			_ = s.remove()
-		}
-		close(removed)
-	}(c.state)
-	c.state = nil
-	if c.cgroup != nil {
-		if st, err := c.cgroup.Stats(); err == nil {
-			c.stats = &st
-		}
-	}
-	c.release()
-	<-removed
-	code := ExitStatus(c.cmd.ProcessState)
-	var exitErr *exec.ExitError
-	switch {
-	case c.ctx.Err() != nil:
-		return code, fmt.Errorf("container killed: %w", c.ctx.Err())
-	case err != nil && !errors.As(err, &exitErr):
-		return code, fmt.Errorf("wait for container: %w", err)
-	}
-	return code, nil
-}
-
 // abort kills a container that failed to start and reaps it; Start then
 // releases what it held.
 func (c *Container) abort(err *Error) *Error {
@@ -320,17 +301,6 @@ func (c *Container) killOnCancel() {
 	case <-c.ctx.Done():
 		_ = c.cmd.Process.Kill()
 	case <-c.done:
-	}
-}
-
-func (c *Container) forwardSignals() {
-	for {
-		select {
-		case sig := <-c.signal:
-			_ = c.cmd.Process.Signal(sig)
-		case <-c.done:
-			return
-		}
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 	"testing"
@@ -36,20 +37,33 @@ func TestRunExitStatus(t *testing.T) {
 }
 
 func TestRunConfigReachesCommand(t *testing.T) {
+	t.Setenv("UNBOXED_TEST_RUNTIME_ONLY", "leaked") // must not reach the command
 	var out strings.Builder
 	dir := t.TempDir()
 	code, err := Run(context.Background(), Config{
-		Args:   []string{"sh", "-c", `echo "$GREETING $(pwd)"; env | wc -l`},
+		Args:   []string{"sh", "-c", `echo "$GREETING $(pwd)"; env`},
 		Env:    []string{"PATH=/usr/bin:/bin", "GREETING=hi"},
 		Dir:    dir,
 		Stdout: &out,
 	})
 	require.NoError(t, err)
 	require.Equal(t, 0, code)
-	// Only the two variables given, nothing of the runtime's environment
-	// (sh adds PWD, SHLVL and _ of its own).
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	require.NotEmpty(t, lines)
 	assert.Equal(t, "hi "+dir, lines[0])
+	// Only the two variables given, nothing of the runtime's environment;
+	// sh may add PWD, OLDPWD, SHLVL and _ of its own.
+	var names []string
+	for _, kv := range lines[1:] {
+		name, _, _ := strings.Cut(kv, "=")
+		switch name {
+		case "PWD", "OLDPWD", "SHLVL", "_":
+		default:
+			names = append(names, kv)
+		}
+	}
+	sort.Strings(names)
+	assert.Equal(t, []string{"GREETING=hi", "PATH=/usr/bin:/bin"}, names, "the command's environment")
 }
 
 func TestRunStartFailures(t *testing.T) {

@@ -21,19 +21,35 @@ type spec struct {
 	// Volatile: the upper directory is thrown away after the container,
 	// so the overlay need not sync it (mount option volatile, Linux 5.10).
 	Volatile bool
-	Volumes  []Volume
+	// StorageSize, when not 0, is the size of the tmpfs the init mounts
+	// on Storage (the container's state directory) for upper, work and
+	// merged (mountStorage).
+	Storage     string
+	StorageSize int64
+	Volumes     []Volume
+	// TerminalKeys: the container shares the runtime's terminal and its
+	// foreground process group, so the terminal delivers the keys'
+	// signals (SIGINT, SIGQUIT) to every process itself; the init must
+	// not pass them on a second time.
+	TerminalKeys bool
 	// Pids is the pids limit for the init to write to pids.max (open at
 	// pidsLimitFd) just before it runs the command; "" when the runtime
 	// set it already, or there is none.
 	Pids string
+	// What the command may do (security_linux.go): the options, the
+	// capabilities they come to, and the user to run as.
+	Security Security
+	Caps     []string
+	User     string
 }
 
 func newSpec(cfg Config) spec {
 	s := spec{
 		Args: cfg.Args, Env: cfg.Env, Dir: cfg.Dir, Init: cfg.Init, Namespaces: cfg.Namespaces,
 		Rootfs: cfg.Rootfs, Hostname: cfg.Hostname, ReadOnly: cfg.ReadOnly, NoPivot: cfg.NoPivot,
-		Volumes: cfg.Volumes,
+		Volumes: cfg.Volumes, Security: cfg.Security, User: cfg.User,
 	}
+	s.Caps, _ = cfg.Security.Capabilities() // validate checked it
 	if s.Env == nil {
 		s.Env = defaultEnv
 	}

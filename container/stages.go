@@ -18,7 +18,8 @@ import (
 // call it in main or TestMain before Init.
 type Stages struct {
 	// RunProcess runs a program and reports its exit status (lesson 01).
-	// The container's init uses it when Config.Init is set.
+	// The container's init does not call it: the init's own wait4(-1)
+	// loop must be the only waiter for the command (see doc.go).
 	RunProcess func(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error)
 	// Command builds the re-exec of this binary as a named child (lesson 01).
 	// The runtime starts every container's init through it.
@@ -43,6 +44,17 @@ type Stages struct {
 	MountOverlay func(lowers []string, upper, work, target string) error
 	// NewCgroup makes the container's cgroup with its limits (lesson 05).
 	NewCgroup func(id string, limits cgroups.Limits) (cgroups.Cgroup, error)
+	// SetNoNewPrivs sets no_new_privs (lesson 08).
+	SetNoNewPrivs func() error
+	// DropCapabilities limits the bounding, permitted and effective sets
+	// to keep (lesson 08).
+	DropCapabilities func(keep []int) error
+	// LoadSeccomp loads a filter that fails the calls numbered deny with
+	// EPERM (lesson 08). In its place the runtime hands it the default
+	// deny list's numbers with mknod and mknodat; the library's own
+	// filter instead refuses only device nodes, refuses clone with
+	// namespace flags, and makes clone3 fail with ENOSYS.
+	LoadSeccomp func(deny []uint32) error
 	// ApplyLayer unpacks one image layer's tar into a directory (lesson
 	// 09). ImageStore.Pull uses it for every layer it unpacks.
 	ApplyLayer func(layer io.Reader, dir string) error
@@ -60,6 +72,14 @@ func Use(s Stages) {
 	stagesMu.Lock()
 	defer stagesMu.Unlock()
 	override = s
+}
+
+// overrideLoadSeccomp is a lesson's LoadSeccomp, or nil for the library's
+// own filter.
+func overrideLoadSeccomp() func([]uint32) error {
+	stagesMu.RLock()
+	defer stagesMu.RUnlock()
+	return override.LoadSeccomp
 }
 
 // steps returns the table in force: the overrides, with the library's own
@@ -100,6 +120,12 @@ func steps() Stages {
 	}
 	if s.NewCgroup == nil {
 		s.NewCgroup = cgroups.New
+	}
+	if s.SetNoNewPrivs == nil {
+		s.SetNoNewPrivs = SetNoNewPrivs
+	}
+	if s.DropCapabilities == nil {
+		s.DropCapabilities = DropCapabilities
 	}
 	if s.ApplyLayer == nil {
 		s.ApplyLayer = ApplyLayer

@@ -59,6 +59,16 @@ func assertOwnProcesses(t *testing.T, pids string) {
 	}
 }
 
+// requireHostFileNotEmpty fails the test when the host's file is empty
+// or missing: a test that expects it empty in the container would then
+// prove nothing.
+func requireHostFileNotEmpty(t *testing.T, path string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.NotEmpty(t, data, "the host's %s", path)
+}
+
 func TestContainerSeesOnlyItself(t *testing.T) {
 	needRoot(t)
 	hostName, _ := os.Hostname()
@@ -80,21 +90,26 @@ head -c 5 /dev/zero | wc -c
 touch /sys/x 2>/dev/null || echo sys-read-only
 if [ -e /proc/sysrq-trigger ]; then ( : > /proc/sysrq-trigger ) 2>/dev/null && echo sysrq-opened || echo sysrq-refused; else echo sysrq-absent; fi
 { echo x > /proc/sys/kernel/hostname; } 2>/dev/null || echo proc-sys-read-only
-cat /proc/keys 2>/dev/null | wc -c
+wc -c < /proc/interrupts
 grep -c . /proc/self/mountinfo >/dev/null && awk '{print $5}' /proc/self/mountinfo | sort | tr '\n' ' '
 `
 	out, code := runIn(t, Config{}, script)
 	require.Equal(t, 0, code, out)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	require.Len(t, lines, 7, out)
-	// The script only opens /proc/sysrq-trigger, in a subshell, and never
-	// writes a command into it: a mistake in the mounts must not reboot
-	// the host. The file exists on most distribution kernels, not on all.
-	sysrq := "sysrq-refused"
-	if _, err := os.Stat("/proc/sysrq-trigger"); err != nil {
-		sysrq = "sysrq-absent"
-	}
-	assert.Equal(t, []string{"null-ok", "5", "sys-read-only", sysrq, "proc-sys-read-only", "0"}, lines[:6])
+	// /proc/interrupts is masked (an empty file in its place); the host's
+	// has a line per CPU at least, so an unmasked one could not pass.
+	requireHostFileNotEmpty(t, "/proc/interrupts")
+	assert.Equal(t, []string{"null-ok", "5", "sys-read-only", "proc-sys-read-only", "0"}, append(lines[:3:3], lines[4:6]...))
+	t.Run("sysrq-trigger", func(t *testing.T) {
+		// The script only opens /proc/sysrq-trigger for writing, in a
+		// subshell, and never writes a command into it: a mistake in the
+		// mounts must not reboot the host. The open must fail.
+		if _, err := os.Stat("/proc/sysrq-trigger"); err != nil {
+			t.Skip("this kernel has no /proc/sysrq-trigger (CONFIG_MAGIC_SYSRQ): nothing to check")
+		}
+		assert.Equal(t, "sysrq-refused", lines[3], "opening /proc/sysrq-trigger for writing in the container")
+	})
 	mountPoints := strings.Fields(lines[6])
 	assert.Equal(t, "/", mountPoints[0])
 	for _, mp := range mountPoints {
@@ -168,24 +183,30 @@ func TestHostMountTableUnchanged(t *testing.T) {
 	needRoot(t)
 	rootfs := testRootfs(t)
 	before := hostMounts(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-	defer cancel()
 	runs := []Config{
 		{Args: []string{"/bin/true"}},
 		{Args: []string{"/bin/sh", "-c", "exit 3"}},
-		{Args: []string{"/bin/sh", "-c", "kill -9 $$"}},
+		{Args: []string{"/bin/sh", "-c", "kill -9 $$"}, Init: true}, // PID 1 would ignore it
 		{Args: []string{"/no/such/command"}},
 		{Args: []string{"/bin/true"}, ReadOnly: true},
 		{Args: []string{"/bin/true"}, NoPivot: true},
-		{Args: []string{"/bin/sh", "-c", "mount -t tmpfs none /tmp && sleep 5"}},
+		// A mount of its own needs CAP_SYS_ADMIN, which a default
+		// container lacks.
+		{Args: []string{"/bin/sh", "-c", "mount -t tmpfs none /tmp && sleep 5"}, Security: Security{CapAdd: []string{"SYS_ADMIN"}}},
 	}
+	// Each run must end as it should, or an unchanged table proves nothing.
+	want := []int{0, 3, 137, ExitNotFound, 0, 0, 137}
 	for i, cfg := range runs {
 		cfg.Rootfs, cfg.Namespaces = rootfs, AllNamespaces
 		runCtx := context.Background()
 		if i == len(runs)-1 {
-			runCtx = ctx // killed by its context in the middle of its sleep
+			// Killed by its context in the middle of its sleep.
+			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+			defer cancel()
+			runCtx = ctx
 		}
-		_, _ = Run(runCtx, cfg)
+		code, err := Run(runCtx, cfg)
+		assert.Equal(t, want[i], code, "run %d (%v): %v", i, cfg.Args, err)
 	}
 	assert.Equal(t, before, hostMounts(t))
 }
@@ -313,11 +334,12 @@ func TestContainerInUserNamespace(t *testing.T) {
 hostname; cat /proc/self/uid_map | tr -s ' ' | sed 's/^ //'
 echo hi > /dev/null && head -c 3 /dev/zero | wc -c
 touch /sys/x 2>/dev/null || echo sys-read-only
-cat /proc/keys | wc -c
+wc -c < /proc/interrupts
 ls /proc | grep '^[0-9]' | tr '\n' ' '`)
 	require.Equal(t, 0, code, out)
 	lines := strings.Split(out, "\n")
 	require.Len(t, lines, 6, out)
+	requireHostFileNotEmpty(t, "/proc/interrupts") // masked inside: empty
 	assert.Equal(t, []string{"userns", "0 0 1", "3", "sys-read-only", "0"}, lines[:5])
 	assertOwnProcesses(t, lines[5])
 	assert.Equal(t, before, hostMounts(t))

@@ -1,7 +1,7 @@
 // Command unboxed is the runtime on its own: the container verbs of the
-// workshop CLI without the notes, so that it starts fast. Every container
-// re-executes this binary as its init, and the workshop CLI links a
-// Markdown renderer whose package initialisation alone takes about 10 ms.
+// workshop CLI without the notes, the map or the doctor. Every container
+// re-executes this binary as its init; the demos run here so that they
+// measure the runtime alone.
 //
 //	go build -o unboxed ./cmd/unboxed
 //	sudo ./unboxed run -- /bin/sh

@@ -57,6 +57,7 @@ check() {
 for who in root learner; do
   if [ $who = root ]; then
     gotest root container /work/src/container /work/container.test pass
+    gotest root cgroups /work/src/container/cgroups /work/cgroups.test pass
   fi
   for bin in /work/solved-*.test; do
     n=${bin#/work/solved-}; n=${n%.test}

@@ -158,7 +158,8 @@ func reportDensity(boxes []box, started int, usedBefore int64, rootfs string) {
 	} else {
 		fmt.Printf("        beyond its own process, a container costs the host about %s\n", mib(per(added-pss)))
 	}
-	fmt.Printf("disk:   the shared rootfs once: %s; the containers' upper directories: %s in all\n", mib(diskUsage(rootfs)), mib(disk))
+	fmt.Printf("disk:   the shared rootfs once: %s; the containers' upper directories on the host: %s in all\n", mib(diskUsage(rootfs)), mib(disk))
+	fmt.Println("        (as root, what a container writes goes to a tmpfs of its own, counted in its memory)")
 	fmt.Printf("VMs:    %d VMs would need about %.1f GB of disk for their guest systems alone (lesson 01: ~700 MB each),\n", started, float64(started)*vmGuestDisk/1e9)
 	fmt.Println("        and each its own share of memory for a whole guest kernel")
 }

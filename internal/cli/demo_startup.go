@@ -68,7 +68,8 @@ func demoStartup(prog string, args []string) int {
 	}
 	fmt.Printf("/bin/true in a container, %d runs each, interleaved, on %s\n", *n, rootfs)
 	fmt.Println("unboxed: PID, mount, UTS, IPC and net namespaces, pivot_root with /proc /sys /dev,")
-	fmt.Println("         a cgroup with memory and pids limits, an overlay on the rootfs")
+	fmt.Println("         a cgroup with memory and pids limits, an overlay on the rootfs,")
+	fmt.Println("         Docker's 14 capabilities, no_new_privs and a seccomp filter")
 
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)

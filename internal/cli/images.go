@@ -124,18 +124,3 @@ func Prune(prog string, args []string) int {
 	fmt.Fprintf(os.Stderr, "unboxed prune: %v\n", err)
 	return 1
 }
-
-// userWarning resolves the image's User and says, when it is not root,
-// that the runtime cannot switch to it yet; false (after a message) when
-// the user does not exist in the image.
-func userWarning(img *container.Image) bool {
-	uid, gid, err := img.ResolveUser()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "unboxed run: %v\n", err)
-		return false
-	}
-	if uid != 0 || gid != 0 {
-		fmt.Fprintf(os.Stderr, "unboxed run: warning: image %s runs as user %q (uid %d, gid %d); this runtime cannot switch users yet, so the command runs as root\n", img.Name, img.Config.User, uid, gid)
-	}
-	return true
-}

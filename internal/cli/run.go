@@ -11,14 +11,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/unboxed-go/unboxed/container"
 	"github.com/unboxed-go/unboxed/container/cgroups"
-	"golang.org/x/term"
 )
 
 // RunUsage and RunSummary describe the run verb.
@@ -35,6 +32,11 @@ type runOptions struct {
 	limits                  cgroups.Limits
 	volumes                 []container.Volume
 	keep                    string
+	security                container.Security
+	user                    string
+	verbose                 bool
+	userns                  string
+	storageSize             int64
 	image                   string   // --image: run this image's layers and config
 	entrypoint              []string // --entrypoint: nil when not given
 	insecure                []string // --insecure-registry, for pulling the image
@@ -62,6 +64,11 @@ func Run(prog string, args []string) int {
 		}
 		namespaces = append([]container.Namespace{container.User}, namespaces...)
 	}
+	userRange, namespaces, err := userRange(opts.userns, namespaces)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "unboxed run: %v\n", err)
+		return container.ExitRuntimeError
+	}
 	var img *container.Image
 	if opts.image != "" {
 		if img, err = imageFor(opts.image, opts.insecure, os.Stderr); err != nil {
@@ -88,49 +95,50 @@ func Run(prog string, args []string) int {
 	if opts.noPivot {
 		fmt.Fprintln(os.Stderr, "unboxed run: warning: --no-pivot uses chroot(2), which a root process in the container can escape (lesson 02)")
 	}
-	// Catch the signals before the container starts: its command may
-	// be running, and someone may press Ctrl-C, before Start returns.
-	sigs := catchSignals()
+	// The library catches the signals before the container starts (its
+	// command may be running, and someone may press Ctrl-C, before Start
+	// returns) and passes them on.
 	cfg := container.Config{
-		Args:       command,
-		Rootfs:     opts.rootfs,
-		Hostname:   opts.hostname,
-		Namespaces: namespaces,
-		Init:       opts.init,
-		NoPivot:    opts.noPivot,
-		ReadOnly:   opts.readOnly,
-		Overlay:    true,
-		Layers:     opts.layers,
-		KeepUpper:  opts.keep,
-		Volumes:    opts.volumes,
-		Limits:     opts.limits,
-		Stdin:      os.Stdin,
-		Stdout:     os.Stdout,
-		Stderr:     os.Stderr,
+		Args:        command,
+		Rootfs:      opts.rootfs,
+		Hostname:    opts.hostname,
+		Namespaces:  namespaces,
+		Init:        opts.init,
+		NoPivot:     opts.noPivot,
+		ReadOnly:    opts.readOnly,
+		Overlay:     true,
+		Layers:      opts.layers,
+		KeepUpper:   opts.keep,
+		StorageSize: opts.storageSize,
+		Volumes:     opts.volumes,
+		Limits:      opts.limits,
+		User:        opts.user,
+		UserRange:   userRange,
+		Security:    opts.security,
+		Stdin:       os.Stdin,
+		Stdout:      os.Stdout,
+		Stderr:      os.Stderr,
+
+		ForwardSignals: true,
 	}
 	lowers := append([]string{opts.rootfs}, opts.layers...)
 	if img != nil {
 		img.Apply(&cfg, opts.entrypoint, command)
-		if !userWarning(img) {
-			signal.Stop(sigs)
-			return container.ExitRuntimeError
-		}
 		lowers = append(img.Layers, opts.layers...)
 		if len(cfg.Args) == 0 {
-			signal.Stop(sigs)
 			fmt.Fprintf(os.Stderr, "unboxed run: image %s has no Entrypoint or Cmd: give a command (e.g. run --image %s -- /bin/sh)\n", img.Name, opts.image)
 			return container.ExitRuntimeError
 		}
 	}
 	c, err := container.Start(context.Background(), cfg)
 	if err != nil {
-		signal.Stop(sigs)
 		fmt.Fprintf(os.Stderr, "unboxed run: %v\n", err)
 		return container.ExitStatusOf(err)
 	}
-	stop := passSignals(c, sigs, term.IsTerminal(int(os.Stdin.Fd())))
+	if opts.verbose {
+		printSecurity(os.Stderr, c.Pid())
+	}
 	code, err := c.Wait()
-	stop()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "unboxed run: %v\n", err)
 	}
@@ -157,45 +165,6 @@ func humanSize(n int64) string {
 		return fmt.Sprintf("%.1fM", float64(n)/(1<<20))
 	}
 	return strconv.FormatInt(n, 10)
-}
-
-// catchSignals starts catching SIGINT, SIGTERM, SIGHUP and SIGQUIT, for
-// passSignals to hand on; until then they wait in the channel.
-func catchSignals() chan os.Signal {
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
-	return sigs
-}
-
-// passSignals hands the signals caught on sigs on to the container until
-// stop is called. On a terminal, Ctrl-C already reaches
-// every process of the container (they share the terminal's foreground
-// process group), so SIGINT is not sent twice. Elsewhere a second SIGINT
-// kills the container: PID 1 of a PID namespace ignores signals it has no
-// handler for (pid_namespaces(7)), so a plain sleep never sees the first.
-func passSignals(c *container.Container, sigs chan os.Signal, terminal bool) (stop func()) {
-	done := make(chan struct{})
-	go func() {
-		interrupts := 0
-		for {
-			select {
-			case sig := <-sigs:
-				if sig == syscall.SIGINT {
-					interrupts++
-					if terminal {
-						continue
-					}
-					if interrupts > 1 {
-						sig = syscall.SIGKILL
-					}
-				}
-				_ = c.Signal(sig)
-			case <-done:
-				return
-			}
-		}
-	}()
-	return func() { signal.Stop(sigs); close(done) }
 }
 
 // parseRun reads the flags, which end at the first argument that is not
@@ -240,6 +209,7 @@ func parseRun(prog string, args []string) (runOptions, []string, error) {
 		o.limits.CPUs = f
 		return err
 	})
+	securityFlags(fs, &o)
 	fs.StringVar(&o.image, "image", "", "run the image `REF` (pulled first when not in the store): e.g. docker.io/library/alpine:3.20, oci:DIR:TAG, docker-archive:FILE")
 	fs.Func("entrypoint", "replace the image's Entrypoint with `PROGRAM` (\"\" removes it)", func(s string) error {
 		o.entrypoint = []string{}
@@ -251,6 +221,10 @@ func parseRun(prog string, args []string) (runOptions, []string, error) {
 	fs.Func("insecure-registry", "pull the image from `HOST[:PORT]` over plain HTTP (localhost and 127.0.0.1 always)", func(h string) error {
 		o.insecure = append(o.insecure, h)
 		return nil
+	})
+	fs.Func("storage-opt", storageOptUsage, func(s string) (err error) {
+		o.storageSize, err = parseStorageOpt(s)
+		return err
 	})
 	fs.StringVar(&o.keep, "keep", "", "keep the container's changes (its overlay upper directory) in `DIR` and list them")
 	if err := fs.Parse(args); err != nil {

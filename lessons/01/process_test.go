@@ -95,9 +95,9 @@ func TestContainerRunsOnYourCode(t *testing.T) {
 	l := lessontest.New(t, "a-container-is-a-process")
 	defer l.Recover()
 	l.NeedPrivileges()
-	// The library's runtime starts its init through your ChildCommand, and
-	// the init (PID 1 of a new PID namespace) runs the command through
-	// your Run.
+	// The library's runtime starts its init through your ChildCommand;
+	// the init (PID 1 of a new PID namespace) then runs the command and
+	// reaps it with a loop of its own (lesson 03), not through your Run.
 	var out strings.Builder
 	code, err := container.Run(context.Background(), container.Config{
 		Args:       []string{"sh", "-c", "echo $PPID; exit 7"},

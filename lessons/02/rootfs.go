@@ -15,9 +15,20 @@ package rootfs
 // that the loader finds them there after a chroot.
 func BuildRootfs(dir string, programs ...string) error {
 	// TODO(lesson 2): make the directories, copy each program into bin/,
-	// then read its PT_INTERP and DT_NEEDED with debug/elf and copy the
-	// interpreter and the libraries (found in the standard library dirs,
-	// recursively) to the same paths inside dir.
+	// then copy its interpreter and the libraries it needs, and theirs,
+	// to the same paths inside dir (notes: "The exercise").
+	//
+	// A head start for the ELF part, with debug/elf:
+	//
+	//	f, err := elf.Open(path) // and f.Close() when done
+	//	for _, p := range f.Progs {
+	//		if p.Type == elf.PT_INTERP {
+	//			// io.ReadAll(p.Open()): the loader's path, then "\x00"
+	//		}
+	//	}
+	//	names, err := f.ImportedLibraries() // the DT_NEEDED names
+	//	// f.Machine: elf.EM_X86_64 or elf.EM_AARCH64, which picks the
+	//	// multiarch directories to search for each name
 	panic("TODO(lesson 2): write BuildRootfs in lessons/02/rootfs.go")
 }
 

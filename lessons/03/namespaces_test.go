@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -77,9 +78,10 @@ func TestProcShowsOnlyTheContainer(t *testing.T) {
 	l := lessontest.New(t, "a-fresh-proc")
 	defer l.Recover()
 	l.NeedPrivileges()
-	out, code := run(l, container.Config{}, "ls /proc")
+	out, code := run(l, container.Config{}, `ls /proc; echo ---; awk '$5 == "/proc" {print $6}' /proc/self/mountinfo`)
 	l.Equal("exit code of ls /proc", 0, code)
-	inside := numericNames(strings.Fields(out))
+	list, options, _ := strings.Cut(out, "---\n")
+	inside := numericNames(strings.Fields(list))
 	host := hostProcesses(l)
 	l.True(len(inside) > 0 && inside[0] == 1,
 		"PID 1 (the container's sh) listed in the container's /proc",
@@ -91,6 +93,10 @@ func TestProcShowsOnlyTheContainer(t *testing.T) {
 		l.True(pid < 100,
 			"only small PIDs, counted from 1 in the new PID namespace",
 			fmt.Sprintf("%v (the host's numbers?)", inside))
+	}
+	opts := strings.Split(strings.TrimSpace(options), ",")
+	for _, flag := range []string{"nosuid", "nodev", "noexec"} {
+		l.True(slices.Contains(opts, flag), "/proc mounted "+flag, fmt.Sprintf("its mount options %q", strings.TrimSpace(options)))
 	}
 }
 
@@ -146,6 +152,9 @@ func TestMountInsideIsInvisibleOutside(t *testing.T) {
 		Stdin:      inR,
 		Stdout:     outW,
 		Stderr:     outW,
+		// The container mounts for itself, which takes CAP_SYS_ADMIN:
+		// the runtime drops it by default (lesson 08).
+		Security: container.Security{CapAdd: []string{"SYS_ADMIN"}},
 	})
 	outW.Close() // the container has its own copies now
 	inR.Close()

@@ -13,8 +13,9 @@ package mounts
 // the host, and none of the host's reaches here (mount_namespaces(7),
 // "Shared subtrees"). Call it first, in a new mount namespace.
 func MakePrivate() error {
-	// TODO(lesson 4): one mount(2) call on "/" with MS_REC|MS_PRIVATE
-	// (unix.Mount in golang.org/x/sys/unix).
+	// TODO(lesson 4): afterwards, no mount or unmount made in this
+	// namespace reaches any other, and none made elsewhere reaches here,
+	// at "/" and at every mount below it. Notes: "Mount propagation".
 	panic("TODO(lesson 4): write MakePrivate in lessons/04/mounts.go")
 }
 
@@ -24,9 +25,12 @@ func MakePrivate() error {
 // host's files. It leaves the working directory at the new "/". Call
 // MakePrivate first: pivot_root(2) refuses shared mounts.
 func PivotRoot(newRoot string) error {
-	// TODO(lesson 4): bind-mount newRoot onto itself, chdir into it,
-	// pivot_root(".", "."), detach the old root with umount2(".",
-	// MNT_DETACH), then chdir("/").
+	// TODO(lesson 4): afterwards, "/" is newRoot, no path in this
+	// namespace leads to the host's old root (it is gone from
+	// /proc/self/mountinfo), the working directory is the new "/", and
+	// nothing was written into newRoot. Errors name the step and the
+	// path. Notes: "pivot_root", with the rules pivot_root(2) enforces
+	// and the error each one gives.
 	panic("TODO(lesson 4): write PivotRoot in lessons/04/mounts.go")
 }
 
@@ -37,9 +41,12 @@ func PivotRoot(newRoot string) error {
 // container and makes the kernel's tuning knobs read-only (runc's default
 // lists; paths this kernel does not have are skipped).
 func MountStandard() error {
-	// TODO(lesson 4): mount proc and a read-only sysfs; a tmpfs on /dev
-	// with mknod'ed null, zero, full, random, urandom and tty, the fd
-	// symlinks, devpts and /dev/shm; then mask and make read-only the
-	// paths listed in the notes ("## Masking").
+	// TODO(lesson 4): afterwards the container has a fresh /proc; a /sys
+	// that refuses writes; a /dev of its own holding only the devices
+	// and symlinks of the notes' "/dev", with /dev/pts and /dev/shm; the
+	// masked paths of "Masking" reading as empty, and its read-only
+	// paths refusing writes while the rest of /proc stays writable and
+	// keeps nosuid, nodev and noexec. Paths this kernel lacks are
+	// skipped. Notes: "What a container expects to find" and after.
 	panic("TODO(lesson 4): write MountStandard in lessons/04/mounts.go")
 }

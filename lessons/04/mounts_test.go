@@ -114,6 +114,7 @@ before=$(hostname)
 if [ -e /proc/sysrq-trigger ]; then
 	( : > /proc/sysrq-trigger ) 2>/dev/null && echo "sysrq opened" || echo "sysrq refused"
 fi
+awk '$5 == "/proc" || $5 == "/proc/sys" {print "mount", $5, $6, $NF}' /proc/self/mountinfo
 true`)
 	lines := strings.Split(out, "\n")
 	for _, p := range []string{"/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug"} {
@@ -131,4 +132,21 @@ true`)
 	if _, err := os.Stat("/proc/sysrq-trigger"); err == nil {
 		l.True(slices.Contains(lines, "sysrq refused"), "/proc/sysrq-trigger not to open for writing (read-only)", fmt.Sprintf("%q", out))
 	}
+	// The remount flags (notes, "Masking"): /proc/sys read-only and still
+	// nosuid, nodev, noexec; /proc itself, the same procfs, still writable.
+	mounts := map[string][]string{}
+	for _, line := range lines {
+		if f := strings.Fields(line); len(f) == 4 && f[0] == "mount" {
+			mounts[f[1]] = []string{f[2], f[3]}
+		}
+	}
+	l.True(len(mounts["/proc/sys"]) == 2, "a mount of its own at /proc/sys", fmt.Sprintf("mounts %v", mounts))
+	for _, flag := range []string{"ro", "nosuid", "nodev", "noexec"} {
+		l.True(slices.Contains(strings.Split(mounts["/proc/sys"][0], ","), flag),
+			"/proc/sys mounted "+flag+" (a remount sets every per-mount flag anew)",
+			fmt.Sprintf("its mount options %q", mounts["/proc/sys"][0]))
+	}
+	l.True(len(mounts["/proc"]) == 2 && strings.HasPrefix(mounts["/proc"][1], "rw"),
+		"the procfs behind /proc still read-write (remount /proc/sys with MS_BIND, or the whole procfs turns read-only)",
+		fmt.Sprintf("mounts %v", mounts))
 }

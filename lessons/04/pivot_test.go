@@ -47,6 +47,7 @@ func escape(args []string, r lessontest.Report) error {
 		// No chdir("/") here: PivotRoot must leave the working
 		// directory in the new root. One left in the old root would
 		// be a way back to it.
+		r["cwd"] = cwdIsRoot()
 	default:
 		return fmt.Errorf("unknown way %q to change the root", how)
 	}
@@ -74,6 +75,21 @@ func escape(args []string, r lessontest.Report) error {
 	return nil
 }
 
+// cwdIsRoot says whether the working directory is the root directory.
+func cwdIsRoot() string {
+	var dot, root unix.Stat_t
+	if err := unix.Stat(".", &dot); err != nil {
+		return "unknown: stat .: " + err.Error()
+	}
+	if err := unix.Stat("/", &root); err != nil {
+		return "unknown: stat /: " + err.Error()
+	}
+	if dot.Dev == root.Dev && dot.Ino == root.Ino {
+		return "the new /"
+	}
+	return fmt.Sprintf("somewhere else (device %d, inode %d, while / is device %d, inode %d)", dot.Dev, dot.Ino, root.Dev, root.Ino)
+}
+
 func TestEscapeFailsAfterPivotRoot(t *testing.T) {
 	l := lessontest.New(t, "pivot-root")
 	defer l.Recover()
@@ -90,6 +106,7 @@ func TestEscapeFailsAfterPivotRoot(t *testing.T) {
 	// empty directory: the walk up ends at the new root.
 	before := lessontest.HostMounts(t)
 	r = l.InChild(escapeChild, unix.CLONE_NEWNS, "pivot", t.TempDir(), marker)
+	l.Equal(`the working directory after your PivotRoot (the notes: chdir("/") last)`, "the new /", r["cwd"])
 	l.True(strings.HasPrefix(r["read"], "error: ") && strings.Contains(r["read"], "no such file or directory"),
 		fmt.Sprintf("the escape after PivotRoot to find no %s (the host's root is gone from the namespace)", marker),
 		fmt.Sprintf("%q", r["read"]))

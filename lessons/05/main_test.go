@@ -32,9 +32,6 @@ func TestMain(m *testing.M) {
 	lessontest.Main(m, 5, container.Stages{NewCgroup: learnerNewCgroup}, lessontest.DelegatedCgroup)
 }
 
-// limitControllers are the controllers a container's cgroup uses.
-var limitControllers = []string{"memory", "pids", "cpu"}
-
 // parentName is the directory that holds one cgroup per container, as the
 // library names it.
 const parentName = "unboxed"
@@ -164,6 +161,14 @@ func (a *adapter) Add(pid int) error {
 	_, err := guard(func() (struct{}, error) { return struct{}{}, a.cg.Add(pid) })
 	if err != nil {
 		return fmt.Errorf("your Add: %w", err)
+	}
+	// A nil error is not enough: the container's init must be in the
+	// cgroup before it runs, or no limit applies to it.
+	for _, dir := range a.want {
+		data, _ := os.ReadFile(filepath.Join(dir, "cgroup.procs"))
+		if !slices.Contains(strings.Fields(string(data)), strconv.Itoa(pid)) {
+			return fmt.Errorf("your Add(%d) returned nil, but %s/cgroup.procs lists %q", pid, dir, strings.Fields(string(data)))
+		}
 	}
 	return nil
 }

@@ -121,6 +121,8 @@ func TestChangesReadsAHandMadeUpper(t *testing.T) {
 	lower := layer(l, map[string]string{
 		"etc/passwd": "root:x:0:0::/root:/bin/sh\n",
 		"etc/motd":   "welcome\n",
+		"etc/hosts":  "127.0.0.1 localhost\n",
+		"etc/group":  "root:x:0:\n",
 		"var/log/a":  "a\n",
 		"var/log/b":  "b\n",
 		"opt/tool":   "#!/bin/sh\n",
@@ -129,6 +131,9 @@ func TestChangesReadsAHandMadeUpper(t *testing.T) {
 	upper := layer(l, map[string]string{
 		"etc/passwd":     "root:x:0:0::/root:/bin/sh\nme:x:1000:1000::/home/me:/bin/sh\n",
 		"etc/issue":      "unboxed\n",
+		"etc/hosts":      "",
+		"etc/group":      "",
+		"etc/empty":      "",
 		"home/me/notes":  "todo\n",
 		"var/log/a":      "a again\n",
 		"srv/site/":      "",
@@ -140,6 +145,10 @@ func TestChangesReadsAHandMadeUpper(t *testing.T) {
 	mark("mknod a whiteout (0/0) at opt/tool", unix.Mknod(filepath.Join(upper, "opt/tool"), unix.S_IFCHR, 0))
 	mark("mknod a character device 1:3 (a /dev/null, not a whiteout) at null",
 		unix.Mknod(filepath.Join(upper, "null"), unix.S_IFCHR|0o666, int(unix.Mkdev(1, 3))))
+	mark("setxattr trusted.overlay.whiteout on the empty file etc/hosts (a whiteout since Linux 6.7)",
+		unix.Lsetxattr(filepath.Join(upper, "etc/hosts"), "trusted.overlay.whiteout", nil, 0))
+	mark("setxattr user.overlay.whiteout on the empty file etc/group (a whiteout since Linux 6.7)",
+		unix.Lsetxattr(filepath.Join(upper, "etc/group"), "user.overlay.whiteout", nil, 0))
 	mark("symlink etc/localtime", os.Symlink("/usr/share/zoneinfo/UTC", filepath.Join(upper, "etc/localtime")))
 	mark("setxattr trusted.overlay.opaque=y on var/log",
 		unix.Lsetxattr(filepath.Join(upper, "var/log"), "trusted.overlay.opaque", []byte("y"), 0))
@@ -154,6 +163,9 @@ func TestChangesReadsAHandMadeUpper(t *testing.T) {
 		{"with its two lower layers", []string{lower, site}, changes(
 			"A /empty-new-dir",
 			"C /etc",
+			"A /etc/empty",
+			"D /etc/group",
+			"D /etc/hosts",
 			"A /etc/issue",
 			"A /etc/localtime",
 			"D /etc/motd",
@@ -175,6 +187,9 @@ func TestChangesReadsAHandMadeUpper(t *testing.T) {
 		{"with no lower layers", nil, changes(
 			"A /empty-new-dir",
 			"A /etc",
+			"A /etc/empty",
+			"D /etc/group",
+			"D /etc/hosts",
 			"A /etc/issue",
 			"A /etc/localtime",
 			"D /etc/motd",

@@ -16,10 +16,9 @@ import "github.com/unboxed-go/unboxed/container"
 // empty and sit on one filesystem. In a user namespace it adds the
 // userxattr option (Linux 5.11 or later). Errors name the target.
 func MountOverlay(lowers []string, upper, work, target string) error {
-	// TODO(lesson 6): reverse lowers (overlayfs lists the top layer
-	// first), build "lowerdir=A:B,upperdir=U,workdir=W" (plus ",userxattr"
-	// in a user namespace) and mount(2) "overlay" of type "overlay" on
-	// target with unix.Mount.
+	// TODO(lesson 6): afterwards target shows the union of lowers, the
+	// last one on top, and every write there lands in upper; in a user
+	// namespace too. Notes: "The stack", "Layers", "Opaque directories".
 	panic("TODO(lesson 6): write MountOverlay in lessons/06/overlay.go")
 }
 
@@ -27,7 +26,9 @@ func MountOverlay(lowers []string, upper, work, target string) error {
 // directory, the way docker diff reports it. lowers are the layers the
 // container ran on (any order). Each path is absolute, as seen inside the
 // container ("/etc/motd"):
-//   - a whiteout (a character device with device number 0/0) is Deleted;
+//   - a whiteout is Deleted: a character device with device number 0/0,
+//     or (Linux 6.7 and later) a zero-size regular file with the xattr
+//     trusted.overlay.whiteout or user.overlay.whiteout;
 //   - an opaque directory (xattr trusted.overlay.opaque or
 //     user.overlay.opaque set to "y") is itself Changed or Added, and every
 //     entry the lowers hold directly under it that upper lacks is Deleted;
@@ -35,10 +36,8 @@ func MountOverlay(lowers []string, upper, work, target string) error {
 //
 // The result is sorted by path; with no lowers nothing counts as Changed.
 func Changes(upper string, lowers ...string) ([]container.Change, error) {
-	// TODO(lesson 6): walk upper with filepath.WalkDir; sort each entry
-	// into container.Deleted (a 0/0 character device: unix.Lstat, Rdev),
-	// Changed (a lower has the path) or Added; for an opaque directory
-	// (unix.Lgetxattr) add the lowers' entries it hides as Deleted; sort
-	// by Path.
+	// TODO(lesson 6): every entry of upper is one change (the rules are
+	// above, and in the notes' "Changes"); an opaque directory adds the
+	// lowers' entries it hides; sort by Path.
 	panic("TODO(lesson 6): write Changes in lessons/06/overlay.go")
 }

@@ -62,7 +62,9 @@ func inUserNamespace() bool {
 // directory, the way docker diff reports it. lowers are the layers the
 // container ran on (any order). Each path is absolute, as seen inside the
 // container ("/etc/motd"):
-//   - a whiteout (a character device with device number 0/0) is Deleted;
+//   - a whiteout is Deleted: a character device with device number 0/0,
+//     or (Linux 6.7 and later) a zero-size regular file with the xattr
+//     trusted.overlay.whiteout or user.overlay.whiteout;
 //   - an opaque directory (xattr trusted.overlay.opaque or
 //     user.overlay.opaque set to "y") is itself Changed or Added, and every
 //     entry the lowers hold directly under it that upper lacks is Deleted;
@@ -142,13 +144,24 @@ func hiddenBy(rel, upper string, lowers []string) ([]container.Change, error) {
 }
 
 // whiteout: overlayfs marks a deleted path with a character device whose
-// device number is 0/0.
+// device number is 0/0, or (Linux 6.7 and later) with a zero-size regular
+// file that carries the xattr overlay.whiteout, trusted. or user.
 func whiteout(path string, d fs.DirEntry) bool {
-	if d.Type()&fs.ModeCharDevice == 0 {
-		return false
-	}
 	var st unix.Stat_t
-	return unix.Lstat(path, &st) == nil && st.Rdev == 0
+	switch {
+	case d.Type()&fs.ModeCharDevice != 0:
+		return unix.Lstat(path, &st) == nil && st.Rdev == 0
+	case d.Type().IsRegular():
+		if unix.Lstat(path, &st) != nil || st.Size != 0 {
+			return false
+		}
+		for _, attr := range []string{"trusted.overlay.whiteout", "user.overlay.whiteout"} {
+			if _, err := unix.Lgetxattr(path, attr, nil); err == nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // opaque: overlayfs marks a directory that hides what the lowers have

@@ -39,7 +39,7 @@ func (l *T) InChild(name string, cloneFlags uintptr, args ...string) Report {
 	l.Helper()
 	r, err := runChild(name, cloneFlags, args...)
 	if err != nil {
-		l.Fatalf("%v", err)
+		l.fatalStep(err.Error(), err.Error())
 	}
 	return r
 }

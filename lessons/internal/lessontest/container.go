@@ -2,6 +2,7 @@ package lessontest
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 
@@ -48,7 +49,8 @@ func (l *T) RunContainer(cfg container.Config, script string) (string, int) {
 	defer cancel()
 	code, err := container.Run(ctx, cfg)
 	if err != nil {
-		l.Fatalf("want the container to run %q, got: %v (output: %q)", script, err, out.String())
+		// The error first: the script can run to hundreds of characters.
+		l.fatalStep(fmt.Sprintf("got error: %v; want the container to start and run the script %q (output: %q)", err, script, out.String()), err.Error())
 	}
 	return out.String(), code
 }

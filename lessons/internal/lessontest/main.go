@@ -42,7 +42,7 @@ var (
 // kernel allows it, or unprivileged, where tests that need privileges skip.
 func Main(m *testing.M, number int, s container.Stages, opts ...Option) {
 	lesson = number
-	container.Use(s)
+	container.Use(wrapStages(s))
 	container.Init()
 	for _, o := range opts {
 		o()

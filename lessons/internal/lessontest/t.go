@@ -43,6 +43,18 @@ func (l *T) Fatalf(format string, args ...any) {
 	l.T.Fatalf("%s — read: %s", fmt.Sprintf(format, args...), l.Read())
 }
 
+// fatalStep fails the test with msg like Fatalf, but points at the notes
+// section of the learner's step that the error cause names (see
+// stepSections), when it names one: that is where the answer is,
+// whichever test ran into it.
+func (l *T) fatalStep(msg, cause string) {
+	l.Helper()
+	if section := sectionFor(lesson, cause); section != "" && section != l.section {
+		l.T.Fatalf("%s — read: go run ./lessons notes %d %s", msg, lesson, section)
+	}
+	l.Fatalf("%s", msg)
+}
+
 // Equal fails the test unless want and got are equal; what names the value.
 func (l *T) Equal(what string, want, got any) {
 	l.Helper()
@@ -63,7 +75,7 @@ func (l *T) NotEqual(what string, unwanted, got any) {
 func (l *T) NoError(err error, doing string) {
 	l.Helper()
 	if err != nil {
-		l.Fatalf("want %s to succeed, got error: %v", doing, err)
+		l.fatalStep(fmt.Sprintf("want %s to succeed, got error: %v", doing, err), err.Error())
 	}
 }
 

@@ -1,0 +1,97 @@
+package app
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/unboxed-go/unboxed/lessons/internal/workshop"
+)
+
+func init() {
+	verbs["check"] = verb{run: linuxOnly(runtime.GOOS, "check", checkVerb), usage: "check LESSON", summary: "run a lesson's tests and explain each failure with its notes"}
+}
+
+func checkVerb(args []string) int {
+	root, n, code, ok := oneLesson("check", args)
+	if !ok {
+		return code
+	}
+	notes := lessonNotes(n)
+	fmt.Printf("lesson %02d: %s — running go test %s\n\n", n, strings.TrimPrefix(notes.Title, fmt.Sprintf("Lesson %02d: ", n)), workshop.Package(n))
+	results, err := workshop.RunTests(root, workshop.Package(n))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "unboxed check: go test: %v\n", err)
+		return 2
+	}
+	pkg := results[workshop.Module+"/"+workshop.Dir(n)]
+	if pkg == nil || len(pkg.Tests) == 0 {
+		fmt.Println("the lesson's tests did not run; go test said:")
+		if pkg != nil {
+			fmt.Println(strings.Join(pkg.Output, "\n"))
+		}
+		return 1
+	}
+	sections, _ := workshop.TestSections(filepath.Join(root, workshop.Dir(n)))
+	passed, failed := printMarks(pkg)
+	shown := map[string]bool{}
+	for _, t := range pkg.Tests {
+		if t.Action != "fail" {
+			continue
+		}
+		fmt.Printf("\n✗ %s\n", t.Name)
+		for _, line := range failureLines(t.Output) {
+			fmt.Println("    " + line)
+		}
+		s, ok := notes.Section(sections[t.Name])
+		switch {
+		case ok && shown[s.Slug]:
+			fmt.Printf("    (explained in the %q section above)\n", s.Heading)
+		case ok:
+			shown[s.Slug] = true
+			show(s.Text)
+		}
+	}
+	if failed > 0 {
+		if hint := lessonHint(n); hint != "" {
+			show(hint)
+		}
+	}
+	fmt.Printf("\ncheck: %d passed, %d failed\n", passed, failed)
+	if failed > 0 {
+		return 1
+	}
+	return 0
+}
+
+// printMarks prints a line per top-level test and counts them.
+func printMarks(pkg *workshop.PackageResult) (passed, failed int) {
+	for _, t := range pkg.Tests {
+		switch t.Action {
+		case "pass":
+			passed++
+			fmt.Printf("  ✓ %s\n", t.Name)
+		case "skip":
+			fmt.Printf("  - %s (skipped: %s)\n", t.Name, strings.Join(failureLines(t.Output), " "))
+		default:
+			failed++
+			fmt.Printf("  ✗ %s\n", t.Name)
+		}
+	}
+	return passed, failed
+}
+
+// failureLines keeps what a test said and drops go test's own framing.
+func failureLines(output []string) []string {
+	var lines []string
+	for _, line := range output {
+		trimmed := strings.TrimSpace(line)
+		if trimmed == "" || strings.HasPrefix(trimmed, "=== ") || strings.HasPrefix(trimmed, "--- ") {
+			continue
+		}
+		lines = append(lines, trimmed)
+	}
+	return lines
+}

@@ -1,0 +1,106 @@
+package app
+
+import (
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/unboxed-go/unboxed/lessons/internal/workshop"
+)
+
+func init() {
+	verbs["map"] = verb{run: mapVerb, usage: "[map]", summary: "the lesson map: each lesson's status and the next step"}
+}
+
+// Status words of the map.
+const (
+	statusPassed     = "passed"
+	statusFailing    = "failing"
+	statusNotStarted = "not started"
+	statusEdited     = "edited (its tests run on Linux)"
+)
+
+func mapVerb(args []string) int {
+	if len(args) != 0 {
+		return usageError("map", "unexpected argument %q", args[0])
+	}
+	root, lessons, ok := checkout("map")
+	if !ok {
+		return 2
+	}
+	status := lessonStatus(root, lessons)
+	fmt.Println("unboxed — learn how containers work by building one")
+	fmt.Println()
+	next := 0
+	for _, n := range lessons {
+		title := strings.TrimPrefix(lessonNotes(n).Title, fmt.Sprintf("Lesson %02d: ", n))
+		fmt.Printf("  %02d  %-52s %s\n", n, title, status[n])
+		if next == 0 && status[n] != statusPassed {
+			next = n
+		}
+	}
+	fmt.Println()
+	if !testsRunHere {
+		fmt.Println(notLinux(runtime.GOOS))
+	}
+	switch {
+	case next == 0:
+		fmt.Println("every lesson passes: run a container on your own code: sudo go run ./lessons run -- /bin/sh")
+	case status[next] == statusNotStarted:
+		files, _ := workshop.ExerciseFiles(root, next)
+		fmt.Printf("next: read go run ./lessons notes %d, then edit %s/%s and run go run ./lessons check %d\n", next, workshop.Dir(next), strings.Join(files, ", "), next)
+	default:
+		fmt.Printf("next: go run ./lessons check %d (which tests fail, and the notes that explain them)\n", next)
+	}
+	fmt.Println("more: go run ./lessons help")
+	return 0
+}
+
+// lessonStatus runs the tests of every started lesson in one go test (its
+// cache answers at once when nothing changed). A lesson whose exercise
+// files are as the checkout has them is not started and is not run.
+func lessonStatus(root string, lessons []int) map[int]string {
+	status := map[int]string{}
+	var pkgs []string
+	for _, n := range lessons {
+		if untouched(root, n) {
+			status[n] = statusNotStarted
+			continue
+		}
+		status[n] = statusFailing
+		if !testsRunHere {
+			status[n] = statusEdited
+			continue
+		}
+		pkgs = append(pkgs, workshop.Package(n))
+	}
+	if len(pkgs) == 0 {
+		return status
+	}
+	results, err := workshop.RunTests(root, pkgs...)
+	if err != nil {
+		return status
+	}
+	for _, n := range lessons {
+		if p := results[workshop.Module+"/"+workshop.Dir(n)]; p != nil && p.Action == "pass" {
+			status[n] = statusPassed
+		}
+	}
+	return status
+}
+
+// untouched reports whether a lesson's exercise files are the same as in
+// git's HEAD (false when this is no git checkout).
+func untouched(root string, n int) bool {
+	files, err := workshop.ExerciseFiles(root, n)
+	if err != nil {
+		return false
+	}
+	args := []string{"-C", root, "diff", "--quiet", "HEAD", "--"}
+	for _, f := range files {
+		args = append(args, filepath.Join(workshop.Dir(n), f))
+	}
+	return exec.Command("git", args...).Run() == nil
+}

@@ -1,0 +1,101 @@
+// Command render prints the Markdown it reads on standard input for the
+// workshop CLI's notes, hint and check: styled for the terminal's
+// background on a terminal, plain when piped, through $PAGER (or less -R)
+// when longer than the terminal.
+//
+// It is a binary of its own so that the workshop CLI does not link glamour:
+// glamour's package initialisation (chroma's lexers and styles) costs every
+// process that links it about 10-25 ms, and every container that run starts
+// executes the CLI's binary twice (the runtime, then its re-executed init).
+// lessons/internal/app builds this command into the user's cache directory
+// the first time something is rendered, and again when its sources, go.mod,
+// go.sum or the Go version change.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+
+	"github.com/charmbracelet/glamour"
+	"golang.org/x/term"
+)
+
+// maxWidth caps the text width on wide terminals: long lines are hard to read.
+const maxWidth = 100
+
+// terminal describes standard output: a terminal of some size, or not.
+type terminal struct {
+	tty           bool
+	width, height int
+}
+
+func stdoutTerminal() terminal {
+	fd := int(os.Stdout.Fd())
+	if !term.IsTerminal(fd) {
+		return terminal{width: 80}
+	}
+	w, h, err := term.GetSize(fd)
+	if err != nil || w <= 0 {
+		w, h = 80, 24
+	}
+	return terminal{tty: true, width: min(w, maxWidth), height: h}
+}
+
+// render turns Markdown into text for standard output: styled for the
+// terminal's background on a terminal, plain when piped or redirected.
+func render(md string, t terminal) string {
+	style := glamour.WithStandardStyle("notty")
+	if t.tty {
+		style = glamour.WithAutoStyle()
+	}
+	r, err := glamour.NewTermRenderer(style, glamour.WithWordWrap(t.width-4))
+	if err != nil {
+		return md
+	}
+	out, err := r.Render(md)
+	if err != nil {
+		return md
+	}
+	if !t.tty {
+		// glamour pads every line to the wrap width; piped text needs none.
+		lines := strings.Split(out, "\n")
+		for i, line := range lines {
+			lines[i] = strings.TrimRight(line, " ")
+		}
+		out = strings.Join(lines, "\n")
+	}
+	return out
+}
+
+func main() {
+	md, err := io.ReadAll(os.Stdin)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "unboxed: read the notes to render: %v\n", err)
+		os.Exit(1)
+	}
+	show(string(md))
+}
+
+// show prints rendered Markdown, through $PAGER (or less -R) when it is
+// longer than the terminal.
+func show(md string) {
+	t := stdoutTerminal()
+	text := render(md, t)
+	if !t.tty || strings.Count(text, "\n") < t.height-1 {
+		fmt.Print(text)
+		return
+	}
+	pager := os.Getenv("PAGER")
+	if pager == "" {
+		pager = "less -R"
+	}
+	cmd := exec.Command("sh", "-c", pager)
+	cmd.Stdin = strings.NewReader(text)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		fmt.Print(text)
+	}
+}
