@@ -72,6 +72,17 @@ type Config struct {
 	// runtime receives while the container runs on to the container.
 	// False leaves the runtime's signal handling as it was.
 	ForwardSignals bool
+	// Network is how the container reaches the network (see NetworkMode).
+	// Empty means NetNone, or NetBridge when Publish lists ports. Without
+	// the Network namespace in Namespaces the container shares the host's
+	// network whatever the mode, as with NetHost.
+	Network NetworkMode
+	// Publish forwards TCP ports of the host's 127.0.0.1 and of the bridge
+	// to the container (docker run -p); it needs NetBridge. Nil: none.
+	Publish []PortMapping
+	// Subnet is the bridge's IPv4 subnet for NetBridge, in CIDR notation;
+	// its first address is the gateway. Empty means DefaultSubnet.
+	Subnet string
 }
 
 // Volume is a host directory mounted into the container.
@@ -143,6 +154,9 @@ func (c *Config) validate() error {
 		c.Rootfs = abs
 	}
 	if err := c.validateLayers(); err != nil {
+		return err
+	}
+	if err := c.validateNetwork(); err != nil {
 		return err
 	}
 	if c.ReadOnly && c.Rootfs == "" {

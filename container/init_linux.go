@@ -129,6 +129,15 @@ func serveAsPID1(sigs <-chan os.Signal) {
 // stage after another, each through the stages table.
 func setUp(s spec) error {
 	st := steps()
+	if s.has(Network) {
+		address, gateway, err := s.network()
+		if err != nil {
+			return err
+		}
+		if err := st.ConfigureNetwork(address, gateway); err != nil {
+			return err
+		}
+	}
 	if s.has(Mount) {
 		if err := st.MakePrivate(); err != nil {
 			return err

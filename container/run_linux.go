@@ -28,6 +28,7 @@ type Container struct {
 	ctx       context.Context
 	done      chan struct{}
 	signal    chan os.Signal // nil unless Config.ForwardSignals
+	net       *netState      // nil unless Config.Network is NetBridge
 }
 
 // Run starts a container, waits for it and returns its exit status: the
@@ -71,6 +72,11 @@ func Start(ctx context.Context, cfg Config) (_ *Container, err error) {
 			return nil, asError(err, "cgroup")
 		}
 	}
+	// The bridge, the published ports and an address come before the
+	// init: a port in use fails here, before anything runs.
+	if c.net, err = prepareNetwork(cfg, id); err != nil {
+		return nil, asError(err, "network")
+	}
 	// The init spends a millisecond or so starting the Go runtime and then
 	// waits for the spec: time enough for the state directory made here.
 	specW, reportR, err := c.startInit(cfg)
@@ -83,6 +89,9 @@ func Start(ctx context.Context, cfg Config) (_ *Container, err error) {
 		if c.state, err = newState(stateDir(cfg), cfg.KeepUpper, id); err != nil {
 			return nil, c.abort(asError(err, "state"))
 		}
+	}
+	if err = c.net.attach(c.cmd.Process.Pid, c.state); err != nil {
+		return nil, c.abort(asError(err, "network"))
 	}
 	if err = c.handshake(cfg, specW, reportR); err != nil {
 		return nil, err
@@ -177,6 +186,7 @@ func (c *Container) handshake(cfg Config, specW, reportR *os.File) error {
 		}
 	}
 	sp := newSpec(cfg)
+	c.net.fill(&sp)
 	if c.pidsLater {
 		sp.Pids = strconv.FormatInt(cfg.Limits.Pids, 10)
 	}
@@ -195,6 +205,7 @@ func (c *Container) handshake(cfg Config, specW, reportR *os.File) error {
 	if c.signal != nil {
 		go c.forwardSignals()
 	}
+	c.net.serve()
 	return nil
 }
 
@@ -224,6 +235,7 @@ func (c *Container) release() {
 		_ = c.state.remove()
 		c.state = nil
 	}
+	c.net.release()
 }
 
 // Stats is what the container's cgroup measured, once Wait has returned;

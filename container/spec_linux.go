@@ -26,6 +26,9 @@ type spec struct {
 	// pidsLimitFd) just before it runs the command; "" when the runtime
 	// set it already, or there is none.
 	Pids string
+	// Address (CIDR) and Gateway of the container's eth0 on the bridge;
+	// "" without one (network_linux.go).
+	Address, Gateway string
 }
 
 func newSpec(cfg Config) spec {

@@ -2,6 +2,7 @@ package container
 
 import (
 	"io"
+	"net"
 	"os/exec"
 	"sync"
 )
@@ -41,6 +42,14 @@ type Stages struct {
 	MountOverlay func(lowers []string, upper, work, target string) error
 	// NewCgroup makes the container's cgroup with its limits (lesson 05).
 	NewCgroup func(id string, limits Limits) (Cgroup, error)
+	// SetupVeth plugs the container into the bridge, from the host's side
+	// (lesson 07): a veth pair, the host end on the bridge, the other end
+	// in the network namespace of pid as eth0. Used with NetBridge.
+	SetupVeth func(hostEnd, bridge string, pid int) error
+	// ConfigureNetwork sets the container's network up from inside
+	// (lesson 07): lo up and, with an address, eth0 and a default route.
+	// The init calls it in every new network namespace.
+	ConfigureNetwork func(address *net.IPNet, gateway net.IP) error
 }
 
 var (
@@ -103,6 +112,12 @@ func steps() Stages {
 	}
 	if s.NewCgroup == nil {
 		s.NewCgroup = NewCgroup
+	}
+	if s.SetupVeth == nil {
+		s.SetupVeth = SetupVeth
+	}
+	if s.ConfigureNetwork == nil {
+		s.ConfigureNetwork = ConfigureNetwork
 	}
 	return s
 }

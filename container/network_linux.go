@@ -1,0 +1,167 @@
+package container
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// netState is what a NetBridge container holds on the host: its address,
+// the host end of its veth pair, and the listeners of its published ports.
+// The runtime does the host's side (bridge, veth, ports); the init does the
+// container's (ConfigureNetwork), inside the namespace it already lives in.
+type netState struct {
+	lease    *lease
+	proxy    *portProxy
+	hostEnd  string // ubx<id>: 15 bytes, IFNAMSIZ's limit
+	gateway  net.IP
+	hostname string
+}
+
+// prepareNetwork does the host's part that comes before the container
+// exists: the bridge (made on first use), the published ports' listeners,
+// so that a port in use fails Start before anything runs, and an address.
+// Nil for every mode but NetBridge.
+func prepareNetwork(cfg Config, id string) (_ *netState, err error) {
+	if cfg.Network != NetBridge || !cfg.has(Network) {
+		return nil, nil
+	}
+	subnet, err := parseSubnet(cfg.Subnet)
+	if err != nil {
+		return nil, &Error{Code: ExitRuntimeError, Op: "network", Err: err}
+	}
+	if _, err := ensureBridge(subnet); err != nil {
+		return nil, err
+	}
+	n := &netState{hostEnd: "ubx" + id, gateway: gatewayOf(subnet), hostname: cfg.Hostname}
+	if n.hostname == "" {
+		n.hostname = id
+	}
+	defer func() {
+		if err != nil {
+			n.release()
+		}
+	}()
+	if len(cfg.Publish) > 0 {
+		if n.proxy, err = listenPorts(cfg.Publish, net.IPv4(127, 0, 0, 1), n.gateway); err != nil {
+			return nil, err
+		}
+	}
+	if n.lease, err = leaseAddress(stateDir(cfg), subnet, id); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// attach plugs the waiting init (pid) into the bridge, and writes the
+// container's /etc/hosts, /etc/hostname and /etc/resolv.conf into the
+// overlay's upper directory, when there is one: never into the rootfs.
+func (n *netState) attach(pid int, st *state) error {
+	if n == nil {
+		return nil
+	}
+	if err := safely(func() error { return steps().SetupVeth(n.hostEnd, BridgeName, pid) }); err != nil {
+		return asError(err, "setup veth")
+	}
+	if st == nil {
+		return nil
+	}
+	return writeNetFiles(filepath.Join(st.upper, "etc"), n.hostname, n.lease.address.IP)
+}
+
+// serve starts forwarding the published ports, once the container runs.
+func (n *netState) serve() {
+	if n != nil && n.proxy != nil {
+		n.proxy.serve(n.lease.address.IP)
+	}
+}
+
+// fill tells the init its address and gateway, for ConfigureNetwork.
+func (n *netState) fill(sp *spec) {
+	if n != nil {
+		sp.Address, sp.Gateway = n.lease.address.String(), n.gateway.String()
+	}
+}
+
+// release gives back what the container held: its ports and its address.
+// The veth pair goes with the container's network namespace: the kernel
+// removes a dead namespace's devices from a work queue, a moment after the
+// container ended. Deleting the host end here instead would make that
+// synchronous, at 20 ms or more a container (BenchmarkRun, 6-bridge). The
+// IPAM hands addresses out round-robin, so a new container never gets the
+// address of a veth that is still going. Safe on nil and more than once.
+func (n *netState) release() {
+	if n == nil {
+		return
+	}
+	n.proxy.close()
+	n.proxy = nil
+	n.lease.release()
+	n.lease = nil
+}
+
+// network reads the spec's address and gateway: nil, nil without one.
+func (s spec) network() (*net.IPNet, net.IP, error) {
+	if s.Address == "" {
+		return nil, nil, nil
+	}
+	ip, subnet, err := net.ParseCIDR(s.Address)
+	if err != nil {
+		return nil, nil, &Error{Code: ExitRuntimeError, Op: "network", Err: err}
+	}
+	subnet.IP = ip
+	return subnet, net.ParseIP(s.Gateway).To4(), nil
+}
+
+// IP is the container's address on the bridge; nil unless it runs with
+// NetBridge.
+func (c *Container) IP() net.IP {
+	if c.net == nil || c.net.lease == nil {
+		return nil
+	}
+	return c.net.lease.address.IP
+}
+
+// writeNetFiles writes the network files a container expects into etc:
+// its name for its address, and the host's name servers that it can
+// reach (not those on the host's loopback, which is not the container's).
+func writeNetFiles(etc, hostname string, ip net.IP) error {
+	if err := os.MkdirAll(etc, 0o755); err != nil {
+		return &Error{Code: ExitRuntimeError, Op: "network files", Path: etc, Err: err}
+	}
+	hosts := fmt.Sprintf("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n%s\t%s\n", ip, hostname)
+	files := map[string]string{
+		"hosts":       hosts,
+		"hostname":    hostname + "\n",
+		"resolv.conf": resolvConf(),
+	}
+	for name, content := range files {
+		path := filepath.Join(etc, name)
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			return &Error{Code: ExitRuntimeError, Op: "network files", Path: path, Err: err}
+		}
+	}
+	return nil
+}
+
+// resolvConf is the host's /etc/resolv.conf without the name servers on
+// its loopback, as Docker filters it.
+func resolvConf() string {
+	data, _ := os.ReadFile("/etc/resolv.conf")
+	var out bytes.Buffer
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) >= 2 && fields[0] == "nameserver" {
+			if ip := net.ParseIP(fields[1]); ip == nil || ip.IsLoopback() {
+				continue
+			}
+		}
+		out.WriteString(sc.Text() + "\n")
+	}
+	return out.String()
+}
