@@ -96,7 +96,11 @@ func mountDev() error {
 }
 
 func mountSys(target string) error {
-	return mount("sysfs", target, "sysfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
+	err := mount("sysfs", target, "sysfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
+	if err != nil && inUserNamespace() && bindHostSys(target) == nil {
+		return nil // rootless with the host's network (network_linux.go)
+	}
+	return err
 }
 
 // prepareUserNamespaceRoot mounts /proc, /sys and /dev inside the rootfs

@@ -123,7 +123,7 @@ func (c *Config) validateNetwork() error {
 		return bad("%v", err)
 	}
 	if len(c.Publish) > 0 && c.Network != NetBridge {
-		return bad("publishing ports needs the bridge network, not %q (want e.g. Network: NetBridge)", c.Network)
+		return bad("publishing ports needs the bridge network, not %q (want e.g. --net bridge; Network: NetBridge)", c.Network)
 	}
 	for _, p := range c.Publish {
 		if _, err := ParsePublish(fmt.Sprintf("%d:%d", p.HostPort, p.ContainerPort)); err != nil {
@@ -131,7 +131,7 @@ func (c *Config) validateNetwork() error {
 		}
 	}
 	if c.Subnet != "" && c.Network != NetBridge {
-		return bad("subnet %q needs the bridge network (want e.g. Network: NetBridge)", c.Subnet)
+		return bad("subnet %q needs the bridge network (want e.g. --net bridge; Network: NetBridge)", c.Subnet)
 	}
 	if _, err := parseSubnet(c.Subnet); err != nil {
 		return bad("%v", err)

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"golang.org/x/sys/unix"
 )
 
 // netState is what a NetBridge container holds on the host: its address,
@@ -164,4 +166,16 @@ func resolvConf() string {
 		out.WriteString(sc.Text() + "\n")
 	}
 	return out.String()
+}
+
+// bindHostSys binds the host's /sys, read-only, on target: for a container
+// in a user namespace that shares the host's network namespace, where the
+// kernel refuses a fresh sysfs (sysfs belongs to a network namespace, and
+// mounting one needs CAP_SYS_ADMIN in the user namespace that owns it), as
+// rootless runc does.
+func bindHostSys(target string) error {
+	if err := mount("/sys", target, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+		return err
+	}
+	return RemountReadOnly(target)
 }

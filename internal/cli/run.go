@@ -36,6 +36,7 @@ type runOptions struct {
 	limits                  container.Limits
 	volumes                 []container.Volume
 	keep                    string
+	net                     netOptions
 }
 
 // Run runs a container and returns its status, as Docker does: the
@@ -95,6 +96,9 @@ func Run(prog string, args []string) int {
 		KeepUpper:  opts.keep,
 		Volumes:    opts.volumes,
 		Limits:     opts.limits,
+		Network:    opts.net.mode,
+		Publish:    opts.net.publish,
+		Subnet:     opts.net.subnet,
 		Stdin:      os.Stdin,
 		Stdout:     os.Stdout,
 		Stderr:     os.Stderr,
@@ -234,6 +238,7 @@ func parseRun(prog string, args []string) (runOptions, []string, error) {
 		o.limits.CPUs = f
 		return err
 	})
+	addNetFlags(fs, &o.net)
 	fs.StringVar(&o.keep, "keep", "", "keep the container's changes (its overlay upper directory) in `DIR` and list them")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
