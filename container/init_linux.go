@@ -131,6 +131,9 @@ func setUp(s spec) error {
 	st := steps()
 	if s.has(Network) {
 		address, gateway, err := s.network()
+		if err == nil {
+			err = setContainerMAC(address)
+		}
 		if err != nil {
 			return err
 		}

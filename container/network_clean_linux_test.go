@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -56,10 +57,12 @@ func linksSettled(t *testing.T, want string) string {
 // leases lists the IPAM's lease files under stateDir.
 func leases(t *testing.T, stateDir string) []string {
 	t.Helper()
-	entries, _ := os.ReadDir(leasesDir(stateDir))
+	entries, _ := os.ReadDir(stateDir)
 	var names []string
 	for _, e := range entries {
-		names = append(names, e.Name())
+		if ip, ok := strings.CutPrefix(e.Name(), leasePrefix); ok {
+			names = append(names, ip)
+		}
 	}
 	return names
 }
@@ -118,7 +121,7 @@ func TestFiftyBridgedContainersLeaveNothing(t *testing.T) {
 	for i := 0; i < 50; i++ {
 		out, code := runScript(t, bridged(dir), "ip -o -4 addr show eth0")
 		require.Equal(t, 0, code, out)
-		require.Contains(t, out, fmt.Sprintf("inet 10.88.0.%d/16", 3+i), "addresses are handed out round-robin")
+		require.Contains(t, out, "inet 10.88.0.2/16", "every container gets the lowest address: the last one gave it back")
 	}
 	assert.Equal(t, before, linksSettled(t, before), "the host's devices after 50 bridged containers")
 	assert.Empty(t, leases(t, dir), "every address given back")
@@ -137,8 +140,8 @@ func TestKilledRuntimeLeavesNothing(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, runtime.Start())
 	line, _ := bufio.NewReader(stdout).ReadString('\n')
-	require.Equal(t, "started 10.88.0.3\n", line)
-	require.Equal(t, []string{"10.88.0.3"}, leases(t, dir))
+	require.Equal(t, "started 10.88.0.2\n", line)
+	require.Equal(t, []string{"10.88.0.2"}, leases(t, dir))
 	require.NoError(t, runtime.Process.Signal(syscall.SIGKILL))
 	_ = runtime.Wait()
 	// The container dies with its runtime (Pdeathsig), its namespace with
@@ -147,15 +150,15 @@ func TestKilledRuntimeLeavesNothing(t *testing.T) {
 	// The dead runtime's lease is taken back by the next run.
 	out, code = runScript(t, bridged(dir), "ip -o -4 addr show eth0")
 	require.Equal(t, 0, code, out)
-	assert.Contains(t, out, "inet 10.88.0.4/16")
-	assert.Empty(t, leases(t, dir), "the dead runtime's address is free again")
+	assert.Contains(t, out, "inet 10.88.0.2/16", "the dead runtime's address is free again")
+	assert.Empty(t, leases(t, dir))
 
 	// And by the stale sweep, without a run.
-	require.NoError(t, os.MkdirAll(leasesDir(dir), 0o700))
-	require.NoError(t, os.WriteFile(leasesDir(dir)+"/10.88.0.9", []byte("999999999 deadbeef\n"), 0o600))
+	stale := filepath.Join(dir, leasePrefix+"10.88.0.9")
+	require.NoError(t, os.WriteFile(stale, []byte("999999999 deadbeef\n"), 0o600))
 	removed, live, err := reclaimLeases(dir)
 	require.NoError(t, err)
-	assert.Equal(t, []string{leasesDir(dir) + "/10.88.0.9"}, removed)
+	assert.Equal(t, []string{stale}, removed)
 	assert.Equal(t, 0, live)
 }
 

@@ -66,11 +66,12 @@ func TestBridgeGivesAddressRouteAndFiles(t *testing.T) {
 		return
 	}
 	rootfsHosts, _ := os.ReadFile(filepath.Join(testRootfs(t), "etc/hosts"))
-	out, code := runScript(t, bridged(t.TempDir()), `ip -o -4 addr show eth0; ip route show default
+	out, code := runScript(t, bridged(t.TempDir()), `ip -o -4 addr show eth0; ip route show default; cat /sys/class/net/eth0/address
 cat /etc/hosts /etc/hostname; ping -c 1 -W 2 10.88.0.1 >/dev/null && echo gateway answers`)
 	require.Equal(t, 0, code, out)
 	assert.Contains(t, out, "eth0    inet 10.88.0.2/16", "the first address after the gateway")
 	assert.Contains(t, out, "default via 10.88.0.1 dev eth0")
+	assert.Contains(t, out, "02:42:0a:58:00:02\n", "the MAC address made from the IP address, as Docker makes it")
 	assert.Contains(t, out, "10.88.0.2\tbox\n", "/etc/hosts names the container")
 	assert.Contains(t, out, "\nbox\n", "/etc/hostname")
 	assert.Contains(t, out, "gateway answers")
