@@ -11,8 +11,12 @@
 //  2. Meanwhile the parent makes the container's state directory (the
 //     overlay's upper and work directories) and its cgroup (NewCgroup),
 //     puts the waiting child in the cgroup, and sends the spec over a pipe.
+//     With NetBridge it first makes the bridge, binds the published ports
+//     and leases an address, and then plugs the waiting child in with a
+//     veth pair (SetupVeth).
 //  3. Inside its new namespaces the child sets the container up, one stage
-//     after another: MakePrivate, SetHostname, MountOverlay over the rootfs
+//     after another: ConfigureNetwork (lo up; eth0's address and default
+//     route), MakePrivate, SetHostname, MountOverlay over the rootfs
 //     and layers, volumes, PivotRoot (or Chroot), MountStandard (which
 //     calls MountProc), a read-only root on request.
 //  4. The child becomes the command with execve(2), or, with Config.Init,
