@@ -24,6 +24,9 @@ const (
 	// NetBridge adds a veth pair: one end, eth0, in the container with an
 	// address of the bridge's subnet and a default route through the
 	// bridge; the other end on the host's bridge BridgeName. Needs root.
+	// With Config.Overlay, the container's /etc/hosts, /etc/hostname and
+	// /etc/resolv.conf are written into its upper directory (so a kept
+	// upper lists them); without it, the rootfs's own stay.
 	NetBridge NetworkMode = "bridge"
 )
 

@@ -190,3 +190,24 @@ func TestBridgeNATIsATableOfItsOwn(t *testing.T) {
 	assert.NotContains(t, string(ruleset), "table ip unboxed")
 	assert.Contains(t, string(ruleset), "tcp dport 9999 accept", "the host's own rules stay")
 }
+
+func TestCleanStaleNetworkRemovesTheUnusedBridge(t *testing.T) {
+	if !inOwnNetns(t) {
+		return
+	}
+	cfg := bridged("") // the default state directory, where doctor --clean looks
+	cfg.Namespaces, cfg.Rootfs, cfg.Args = AllNamespaces, testRootfs(t), []string{"sleep", "30"}
+	c, err := Start(context.Background(), cfg)
+	require.NoError(t, err)
+	removed, err := CleanStaleNetwork()
+	require.NoError(t, err)
+	assert.NotContains(t, removed, "bridge "+BridgeName, "a running container's bridge stays")
+	assert.Contains(t, hostLinks(t), BridgeName+" bridge")
+	require.NoError(t, c.Signal(os.Kill))
+	_, _ = c.Wait()
+	linksSettled(t, hostWithBridge)
+	removed, err = CleanStaleNetwork()
+	require.NoError(t, err)
+	assert.Contains(t, removed, "bridge "+BridgeName)
+	assert.Equal(t, "lo device", hostLinks(t), "the unused bridge is gone")
+}

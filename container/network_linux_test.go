@@ -149,3 +149,22 @@ func getWhenUp(url string) (string, error) {
 	}
 	return "", lastErr
 }
+
+// In a user namespace without a network namespace of its own (rootless
+// --net host) the kernel refuses a fresh sysfs: /sys is the host's, bound
+// read-only.
+func TestNetHostInAUserNamespaceBindsSys(t *testing.T) {
+	needRoot(t)
+	if err := UserNamespacesBlocked(); err != nil {
+		t.Skip(err)
+	}
+	cfg := Config{Namespaces: append([]Namespace{User}, AllNamespaces...), Network: NetHost, Overlay: true, StateDir: t.TempDir()}
+	out, code := runScript(t, cfg, "ls /sys/class/net; touch /sys/x 2>&1")
+	require.Equal(t, 1, code, out)
+	host, err := os.ReadDir("/sys/class/net")
+	require.NoError(t, err)
+	for _, d := range host {
+		assert.Contains(t, out, d.Name()+"\n", "the host's devices under /sys/class/net")
+	}
+	assert.Contains(t, out, "Read-only file system")
+}
