@@ -7,8 +7,10 @@ import "errors"
 // DefaultStateDir, of runtimes that are gone (their veth pairs went with
 // their containers' namespaces), and then the bridge BridgeName with its
 // NAT table when no container uses it. It returns what it removed.
-func CleanStaleNetwork() ([]string, error) {
-	removed, live, err := reclaimLeases(DefaultStateDir())
+func CleanStaleNetwork() ([]string, error) { return cleanStaleNetwork(DefaultStateDir()) }
+
+func cleanStaleNetwork(stateDir string) ([]string, error) {
+	removed, live, err := reclaimLeases(stateDir)
 	if err != nil || live > 0 {
 		return removed, err
 	}

@@ -195,18 +195,19 @@ func TestCleanStaleNetworkRemovesTheUnusedBridge(t *testing.T) {
 	if !inOwnNetns(t) {
 		return
 	}
-	cfg := bridged("") // the default state directory, where doctor --clean looks
+	dir := t.TempDir()
+	cfg := bridged(dir)
 	cfg.Namespaces, cfg.Rootfs, cfg.Args = AllNamespaces, testRootfs(t), []string{"sleep", "30"}
 	c, err := Start(context.Background(), cfg)
 	require.NoError(t, err)
-	removed, err := CleanStaleNetwork()
+	removed, err := cleanStaleNetwork(dir)
 	require.NoError(t, err)
 	assert.NotContains(t, removed, "bridge "+BridgeName, "a running container's bridge stays")
 	assert.Contains(t, hostLinks(t), BridgeName+" bridge")
 	require.NoError(t, c.Signal(os.Kill))
 	_, _ = c.Wait()
 	linksSettled(t, hostWithBridge)
-	removed, err = CleanStaleNetwork()
+	removed, err = cleanStaleNetwork(dir)
 	require.NoError(t, err)
 	assert.Contains(t, removed, "bridge "+BridgeName)
 	assert.Equal(t, "lo device", hostLinks(t), "the unused bridge is gone")
