@@ -132,7 +132,7 @@ func ensureBridge(subnet *net.IPNet) (created bool, err error) {
 			return false, &Error{Code: ExitRuntimeError, Op: "add address " + gw.String(), Path: BridgeName, Err: err}
 		}
 	case addrs[0].IPNet.String() != gw.String():
-		return false, &Error{Code: ExitRuntimeError, Op: "bridge", Path: BridgeName, Err: fmt.Errorf("has %s, not the gateway %s of subnet %s: use its subnet, or remove the bridge when no container uses it (go run ./lessons doctor --clean)", addrs[0].IPNet, gw, subnet)}
+		return false, &Error{Code: ExitRuntimeError, Op: "bridge", Path: BridgeName, Err: fmt.Errorf("has %s, not the gateway %s of subnet %s: use its subnet, or remove the bridge when no container uses it (sudo ip link delete %s)", addrs[0].IPNet, gw, subnet, BridgeName)}
 	}
 	if br.Attrs().Flags&net.FlagUp == 0 {
 		if err := netlink.LinkSetUp(br); err != nil {
