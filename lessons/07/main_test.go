@@ -3,6 +3,7 @@
 package network_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/unboxed-go/unboxed/lessons/07"
 	"github.com/unboxed-go/unboxed/lessons/internal/lessontest"
 	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
 )
 
 func TestMain(m *testing.M) {
@@ -29,7 +31,29 @@ func bridged(stateDir string) container.Config {
 func needNetwork(l *lessontest.T) bool {
 	l.Helper()
 	l.NeedPrivileges()
-	return l.OwnNetwork()
+	if !l.OwnNetwork() {
+		return false
+	}
+	needDrivers(l)
+	return true
+}
+
+// needDrivers skips the test when the kernel cannot make a veth pair or a
+// bridge here: a driver built as a module is loaded on first use, but
+// never for a process in a user namespace (the rootless run).
+func needDrivers(l *lessontest.T) {
+	l.Helper()
+	for _, link := range []netlink.Link{
+		&netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: "probe0"}, PeerName: "probe1"},
+		&netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: "probebr0"}},
+	} {
+		err := netlink.LinkAdd(link)
+		if errors.Is(err, unix.EOPNOTSUPP) {
+			l.Skipf("the kernel has no %s driver loaded, and a user namespace may not load one: sudo modprobe -a veth bridge, or run as root: go test -exec sudo ./lessons/07", link.Type())
+		}
+		l.NoError(err, "making a "+link.Type()+" device in the test's network namespace")
+		l.NoError(netlink.LinkDel(link), "removing the "+link.Type()+" device the test made")
+	}
 }
 
 // hostLinks lists the test's "host" devices, by name and kind, one a line.
