@@ -75,7 +75,7 @@ type Config struct {
 	// Network is how the container reaches the network (see NetworkMode).
 	// Empty means NetNone, or NetBridge when Publish lists ports. Without
 	// the Network namespace in Namespaces the container shares the host's
-	// network whatever the mode, as with NetHost.
+	// network, as with NetHost; NetBridge then is an error.
 	Network NetworkMode
 	// Publish forwards TCP ports of the host's 127.0.0.1 and of the bridge
 	// to the container (docker run -p); it needs NetBridge. Nil: none.

@@ -135,8 +135,8 @@ func setContainerMAC(address *net.IPNet) error {
 	return nil
 }
 
-// IP is the container's address on the bridge; nil unless it runs with
-// NetBridge.
+// IP is the container's address on the bridge; nil without NetBridge, and
+// once the container has ended.
 func (c *Container) IP() net.IP {
 	if c.net == nil || c.net.lease == nil {
 		return nil
