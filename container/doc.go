@@ -13,9 +13,13 @@
 //     mount point of its storage; with KeepUpper or rootless, the
 //     overlay's upper and work directories), puts the child in the cgroup
 //     if it could not be born there, and sends the spec over a pipe.
+//     With NetBridge it first makes the bridge, binds the published ports
+//     and leases an address, and then plugs the waiting child in with a
+//     veth pair (SetupVeth).
 //  3. Inside its new namespaces the child sets the container up, one stage
-//     after another: MakePrivate, SetHostname, a size-capped tmpfs for
-//     the container's writes (Config.StorageSize), MountOverlay over the
+//     after another: ConfigureNetwork (lo up; eth0's address and default
+//     route), MakePrivate, SetHostname, a size-capped tmpfs for the
+//     container's writes (Config.StorageSize), MountOverlay over the
 //     rootfs and layers, volumes, PivotRoot (or Chroot), MountStandard (which
 //     calls MountProc), a read-only root on request.
 //  4. The security stage (Security, Config.User): no_new_privs, the
