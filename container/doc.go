@@ -54,18 +54,23 @@
 // in TestMain so the re-executed child finds its function. Each stage runs
 // on one side of the re-exec:
 //
-//	stage          lesson  file                 side
-//	RunProcess     01      process_linux.go     (lesson 01 only: the init reaps itself)
-//	Command        01      reexec_linux.go      runtime
-//	Chroot         02      mounts_linux.go      init (Config.NoPivot)
-//	CloneFlags     03      namespace_linux.go   runtime
-//	SetHostname    03      hostname_linux.go    init
-//	MountProc      03      hostname_linux.go    init
-//	MakePrivate    04      mounts_linux.go      init
-//	PivotRoot      04      mounts_linux.go      init
-//	MountStandard  04      devices_linux.go     init
-//	NewCgroup      05      package cgroups      runtime (the init writes a pids limit last)
-//	MountOverlay   06      overlay_linux.go     init (the runtime makes its directories)
+//	stage             lesson  file                     side
+//	RunProcess        01      process_linux.go         (lesson 01 alone: the init reaps itself)
+//	Command           01      reexec_linux.go          runtime
+//	Chroot            02      mounts_linux.go          init (Config.NoPivot)
+//	CloneFlags        03      namespace_linux.go       runtime
+//	SetHostname       03      hostname_linux.go        init
+//	MountProc         03      hostname_linux.go        init
+//	MakePrivate       04      mounts_linux.go          init
+//	PivotRoot         04      mounts_linux.go          init
+//	MountStandard     04      devices_linux.go         init
+//	NewCgroup         05      package cgroups          runtime (the init writes a pids limit last)
+//	MountOverlay      06      overlay_linux.go         init (the runtime makes its directories)
+//	SetupVeth         07      network_bridge_linux.go  runtime (after the bridge and a lease)
+//	ConfigureNetwork  07      network_bridge_linux.go  init (lo, eth0, the default route)
+//	SetNoNewPrivs     08      security_linux.go        init, near the end
+//	DropCapabilities  08      security_linux.go        init, near the end
+//	LoadSeccomp       08      seccomp_linux.go         init, last before execve (a lesson's filter)
 //
 // The cgroups stage is the one big enough for a package of its own,
 // container/cgroups: v1 and v2 share its tree, kill and rmdir code. The
