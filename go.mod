@@ -4,6 +4,7 @@ go 1.24.0
 
 require (
 	github.com/charmbracelet/glamour v1.0.0
+	github.com/vishvananda/netlink v1.3.1
 	golang.org/x/net v0.38.0
 	golang.org/x/sys v0.40.0
 	golang.org/x/term v0.36.0
@@ -28,6 +29,7 @@ require (
 	github.com/muesli/reflow v0.3.0 // indirect
 	github.com/muesli/termenv v0.16.0 // indirect
 	github.com/rivo/uniseg v0.4.7 // indirect
+	github.com/vishvananda/netns v0.0.5 // indirect
 	github.com/xo/terminfo v0.0.0-20220910002029-abceb7e1c41e // indirect
 	github.com/yuin/goldmark v1.7.13 // indirect
 	github.com/yuin/goldmark-emoji v1.0.6 // indirect

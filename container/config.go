@@ -100,6 +100,17 @@ type Config struct {
 	// Security is what the command may do. The zero value is safe:
 	// Docker's default capabilities, no_new_privs and seccomp filter.
 	Security Security
+	// Network is how the container reaches the network (see NetworkMode).
+	// Empty means NetNone, or NetBridge when Publish lists ports. Without
+	// the Network namespace in Namespaces the container shares the host's
+	// network, as with NetHost; NetBridge then is an error.
+	Network NetworkMode
+	// Publish forwards TCP ports of the host's 127.0.0.1 and of the bridge
+	// to the container (docker run -p); it needs NetBridge. Nil: none.
+	Publish []PortMapping
+	// Subnet is the bridge's IPv4 subnet for NetBridge, in CIDR notation;
+	// its first address is the gateway. Empty means DefaultSubnet.
+	Subnet string
 }
 
 // Volume is a host directory mounted into the container.
@@ -180,6 +191,9 @@ func (c *Config) validate() error {
 		return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf("a seccomp profile and an unconfined or privileged container contradict each other (want one of them)")}
 	}
 	if err := c.validateStorage(); err != nil {
+		return err
+	}
+	if err := c.validateNetwork(); err != nil {
 		return err
 	}
 	if c.ReadOnly && c.Rootfs == "" {

@@ -111,7 +111,11 @@ func mountSys(target string) error {
 	if privilegedMounts {
 		flags &^= unix.MS_RDONLY
 	}
-	return mount("sysfs", target, "sysfs", flags, "")
+	err := mount("sysfs", target, "sysfs", flags, "")
+	if err != nil && inUserNamespace() && bindHostSys(target) == nil {
+		return nil // rootless with the host's network (network_linux.go)
+	}
+	return err
 }
 
 // prepareUserNamespaceRoot mounts /proc, /sys and /dev inside the rootfs

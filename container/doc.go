@@ -13,9 +13,13 @@
 //     mount point of its storage; with KeepUpper or rootless, the
 //     overlay's upper and work directories), puts the child in the cgroup
 //     if it could not be born there, and sends the spec over a pipe.
+//     With NetBridge it first makes the bridge, binds the published ports
+//     and leases an address, and then plugs the waiting child in with a
+//     veth pair (SetupVeth).
 //  3. Inside its new namespaces the child sets the container up, one stage
-//     after another: MakePrivate, SetHostname, a size-capped tmpfs for
-//     the container's writes (Config.StorageSize), MountOverlay over the
+//     after another: ConfigureNetwork (lo up; eth0's address and default
+//     route), MakePrivate, SetHostname, a size-capped tmpfs for the
+//     container's writes (Config.StorageSize), MountOverlay over the
 //     rootfs and layers, volumes, PivotRoot (or Chroot), MountStandard (which
 //     calls MountProc), a read-only root on request.
 //  4. The security stage (Security, Config.User): no_new_privs, the
@@ -54,19 +58,24 @@
 // in TestMain so the re-executed child finds its function. Each stage runs
 // on one side of the re-exec:
 //
-//	stage          lesson  file                 side
-//	RunProcess     01      process_linux.go     (lesson 01 only: the init reaps itself)
-//	Command        01      reexec_linux.go      runtime
-//	Chroot         02      mounts_linux.go      init (Config.NoPivot)
-//	CloneFlags     03      namespace_linux.go   runtime
-//	SetHostname    03      hostname_linux.go    init
-//	MountProc      03      hostname_linux.go    init
-//	MakePrivate    04      mounts_linux.go      init
-//	PivotRoot      04      mounts_linux.go      init
-//	MountStandard  04      devices_linux.go     init
-//	NewCgroup      05      package cgroups      runtime (the init writes a pids limit last)
-//	MountOverlay   06      overlay_linux.go     init (the runtime makes its directories)
-//	ApplyLayer     09      image_unpack_linux.go runtime (ImageStore.Pull, once per layer)
+//	stage             lesson  file                     side
+//	RunProcess        01      process_linux.go         (lesson 01 alone: the init reaps itself)
+//	Command           01      reexec_linux.go          runtime
+//	Chroot            02      mounts_linux.go          init (Config.NoPivot)
+//	CloneFlags        03      namespace_linux.go       runtime
+//	SetHostname       03      hostname_linux.go        init
+//	MountProc         03      hostname_linux.go        init
+//	MakePrivate       04      mounts_linux.go          init
+//	PivotRoot         04      mounts_linux.go          init
+//	MountStandard     04      devices_linux.go         init
+//	NewCgroup         05      package cgroups          runtime (the init writes a pids limit last)
+//	MountOverlay      06      overlay_linux.go         init (the runtime makes its directories)
+//	SetupVeth         07      network_bridge_linux.go  runtime (after the bridge and a lease)
+//	ConfigureNetwork  07      network_bridge_linux.go  init (lo, eth0, the default route)
+//	SetNoNewPrivs     08      security_linux.go        init, near the end
+//	DropCapabilities  08      security_linux.go        init, near the end
+//	LoadSeccomp       08      seccomp_linux.go         init, last before execve (a lesson's filter)
+//	ApplyLayer        09      image_unpack_linux.go    runtime (ImageStore.Pull, once per layer)
 //
 // The cgroups stage is the one big enough for a package of its own,
 // container/cgroups: v1 and v2 share its tree, kill and rmdir code. The

@@ -114,6 +114,18 @@ func lookPath(report *os.File, s spec) string {
 func setUp(s spec) error {
 	st := steps()
 	privilegedMounts = s.Security.Privileged
+	if s.has(Network) {
+		address, gateway, err := s.network()
+		if err == nil {
+			err = setContainerMAC(address)
+		}
+		if err != nil {
+			return err
+		}
+		if err := st.ConfigureNetwork(address, gateway); err != nil {
+			return err
+		}
+	}
 	if s.has(Mount) {
 		if err := st.MakePrivate(); err != nil {
 			return err
@@ -139,6 +151,11 @@ func setUp(s spec) error {
 			return &Error{Code: ExitRuntimeError, Op: "mount overlay", Path: s.Merged, Err: errors.New("the MountOverlay stage left no overlay filesystem there; refusing to let the container write into its layers")}
 		}
 		s.Rootfs = s.Merged
+		if len(s.NetFiles) > 0 {
+			if err := writeNetFiles(s.Merged, s.NetFiles); err != nil {
+				return err
+			}
+		}
 	}
 	if s.Rootfs != "" {
 		if err := refuseLinkedMountPoints(s.Rootfs); err != nil {

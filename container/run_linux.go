@@ -32,6 +32,7 @@ type Container struct {
 	ctx       context.Context
 	done      chan struct{}
 	signal    chan os.Signal // nil unless Config.ForwardSignals
+	net       *netState      // nil unless Config.Network is NetBridge
 
 	// mu guards what Wait changes while Usage, Upper and Stats may read
 	// it from other goroutines: cgroup, state and stats.
@@ -90,6 +91,11 @@ func Start(ctx context.Context, cfg Config) (_ *Container, err error) {
 			return nil, asError(err, "cgroup")
 		}
 	}
+	// The bridge, the published ports and an address come before the
+	// init: a port in use fails here, before anything runs.
+	if c.net, err = prepareNetwork(cfg, id); err != nil {
+		return nil, asError(err, "network")
+	}
 	// The init spends a millisecond or so starting the Go runtime and then
 	// waits for the spec: time enough for the state directory made here.
 	specW, reportR, err := c.startInit(cfg)
@@ -107,6 +113,9 @@ func Start(ctx context.Context, cfg Config) (_ *Container, err error) {
 				return nil, c.abort(&Error{Code: ExitRuntimeError, Op: "state for the user range", Err: err})
 			}
 		}
+	}
+	if err = c.net.attach(c.cmd.Process.Pid); err != nil {
+		return nil, c.abort(asError(err, "network"))
 	}
 	if err = c.handshake(cfg, specW, reportR); err != nil {
 		return nil, err
@@ -214,6 +223,7 @@ func (c *Container) handshake(cfg Config, specW, reportR *os.File) error {
 		}
 	}
 	sp := newSpec(cfg)
+	c.net.fill(&sp)
 	if c.pidsLater {
 		sp.Pids = strconv.FormatInt(cfg.Limits.Pids, 10)
 	}
@@ -239,6 +249,7 @@ func (c *Container) handshake(cfg Config, specW, reportR *os.File) error {
 	if c.signal != nil {
 		go c.forwardSignals(keys)
 	}
+	c.net.serve()
 	return nil
 }
 
@@ -268,6 +279,7 @@ func (c *Container) release() {
 		_ = c.state.remove()
 		c.state = nil
 	}
+	c.net.release()
 }
 
 // asError keeps an *Error as it is and wraps anything else as one.

@@ -41,6 +41,12 @@ type spec struct {
 	Security Security
 	Caps     []string
 	User     string
+	// Address (CIDR) and Gateway of the container's eth0 on the bridge;
+	// "" without one (network_linux.go).
+	Address, Gateway string
+	// NetFiles are /etc/hosts, /etc/hostname and /etc/resolv.conf for
+	// the init to write into the overlay, by name (network_linux.go).
+	NetFiles map[string]string
 }
 
 func newSpec(cfg Config) spec {

@@ -2,6 +2,7 @@ package container
 
 import (
 	"io"
+	"net"
 	"os/exec"
 	"sync"
 
@@ -55,6 +56,14 @@ type Stages struct {
 	// filter instead refuses only device nodes, refuses clone with
 	// namespace flags, and makes clone3 fail with ENOSYS.
 	LoadSeccomp func(deny []uint32) error
+	// SetupVeth plugs the container into the bridge, from the host's side
+	// (lesson 07): a veth pair, the host end on the bridge, the other end
+	// in the network namespace of pid as eth0. Used with NetBridge.
+	SetupVeth func(hostEnd, bridge string, pid int) error
+	// ConfigureNetwork sets the container's network up from inside
+	// (lesson 07): lo up and, with an address, eth0 and a default route.
+	// The init calls it in every new network namespace.
+	ConfigureNetwork func(address *net.IPNet, gateway net.IP) error
 	// ApplyLayer unpacks one image layer's tar into a directory (lesson
 	// 09). ImageStore.Pull uses it for every layer it unpacks.
 	ApplyLayer func(layer io.Reader, dir string) error
@@ -126,6 +135,12 @@ func steps() Stages {
 	}
 	if s.DropCapabilities == nil {
 		s.DropCapabilities = DropCapabilities
+	}
+	if s.SetupVeth == nil {
+		s.SetupVeth = SetupVeth
+	}
+	if s.ConfigureNetwork == nil {
+		s.ConfigureNetwork = ConfigureNetwork
 	}
 	if s.ApplyLayer == nil {
 		s.ApplyLayer = ApplyLayer

@@ -173,8 +173,10 @@ func removeTree(dir string) error {
 }
 
 // CleanStale removes what crashed runs left behind: the state directories
-// (under DefaultStateDir) of runtimes that are gone, and unboxed cgroups
-// with no process in them. It returns what it removed.
+// (under DefaultStateDir) of runtimes that are gone, unboxed cgroups with
+// no process in them, the address leases of dead runtimes, and the bridge
+// unboxed0 when no container uses it (CleanStaleNetwork). It returns what
+// it removed.
 func CleanStale() ([]string, error) {
 	var removed []string
 	dir := DefaultStateDir()
@@ -192,5 +194,7 @@ func CleanStale() ([]string, error) {
 		removed = append(removed, filepath.Join(dir, name))
 	}
 	swept, err := cgroups.CleanStale()
-	return append(removed, swept...), err
+	removed = append(removed, swept...)
+	network, nerr := CleanStaleNetwork()
+	return append(removed, network...), errors.Join(err, nerr)
 }

@@ -37,6 +37,7 @@ type runOptions struct {
 	verbose                 bool
 	userns                  string
 	storageSize             int64
+	net                     netOptions
 	image                   string   // --image: run this image's layers and config
 	entrypoint              []string // --entrypoint: nil when not given
 	insecure                []string // --insecure-registry, for pulling the image
@@ -115,6 +116,9 @@ func Run(prog string, args []string) int {
 		User:        opts.user,
 		UserRange:   userRange,
 		Security:    opts.security,
+		Network:     opts.net.mode,
+		Publish:     opts.net.publish,
+		Subnet:      opts.net.subnet,
 		Stdin:       os.Stdin,
 		Stdout:      os.Stdout,
 		Stderr:      os.Stderr,
@@ -226,6 +230,7 @@ func parseRun(prog string, args []string) (runOptions, []string, error) {
 		o.storageSize, err = parseStorageOpt(s)
 		return err
 	})
+	addNetFlags(fs, &o.net)
 	fs.StringVar(&o.keep, "keep", "", "keep the container's changes (its overlay upper directory) in `DIR` and list them")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -13,11 +13,6 @@ import (
 	"github.com/unboxed-go/unboxed/container"
 )
 
-func TestMain(m *testing.M) {
-	container.Init() // the containers' init is this test binary, re-executed
-	os.Exit(m.Run())
-}
-
 // runStderr runs the run verb in this process and returns its status and
 // what it wrote to stderr.
 func runStderr(t *testing.T, args ...string) (int, string) {

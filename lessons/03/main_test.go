@@ -4,6 +4,7 @@ package namespaces_test
 
 import (
 	"fmt"
+	"net"
 	"strconv"
 	"testing"
 
@@ -44,6 +45,9 @@ func TestMain(m *testing.M) {
 		CloneFlags:  namespaces.CloneFlags,
 		SetHostname: namespaces.SetHostname,
 		MountProc:   namespaces.MountProc,
+		// Leave the network namespace as the kernel makes it, lo down:
+		// the runtime brings lo up itself (lesson 07).
+		ConfigureNetwork: func(*net.IPNet, net.IP) error { return nil },
 	})
 }
 
