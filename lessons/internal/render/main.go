@@ -1,12 +1,14 @@
 // Command render prints the Markdown it reads on standard input for the
-// workshop CLI's notes, hint and check: styled for the terminal's
-// background on a terminal, plain when piped, through $PAGER (or less -R)
-// when longer than the terminal.
+// workshop CLI's notes, hint and check: styled on a terminal, plain when
+// piped (or when NO_COLOR is set), through $PAGER (or less -R) when longer
+// than the terminal. markdown.go says why it lays the text out itself
+// rather than through glamour.
 //
-// It is a binary of its own so that the workshop CLI does not link glamour:
-// glamour's package initialisation (chroma's lexers and styles) costs every
-// process that links it about 10-25 ms, and every container that run starts
-// executes the CLI's binary twice (the runtime, then its re-executed init).
+// It is a binary of its own so that the workshop CLI does not link a
+// Markdown renderer: its package initialisation (glamour's, with chroma's
+// lexers and styles, cost every process that linked it about 10-25 ms)
+// would cost every verb, and every container that run starts executes the
+// CLI's binary twice (the runtime, then its re-executed init).
 // lessons/internal/app builds this command into the user's cache directory
 // the first time something is rendered, and again when its sources, go.mod,
 // go.sum or the Go version change.
@@ -19,7 +21,6 @@ import (
 	"os/exec"
 	"strings"
 
-	"github.com/charmbracelet/glamour"
 	"golang.org/x/term"
 )
 
@@ -29,6 +30,7 @@ const maxWidth = 100
 // terminal describes standard output: a terminal of some size, or not.
 type terminal struct {
 	tty           bool
+	plain         bool // no escapes even on a terminal
 	width, height int
 }
 
@@ -41,33 +43,15 @@ func stdoutTerminal() terminal {
 	if err != nil || w <= 0 {
 		w, h = 80, 24
 	}
-	return terminal{tty: true, width: min(w, maxWidth), height: h}
+	// NO_COLOR (no-color.org): the text as piped, paged all the same.
+	_, noColor := os.LookupEnv("NO_COLOR")
+	return terminal{tty: true, plain: noColor, width: min(w, maxWidth), height: h}
 }
 
-// render turns Markdown into text for standard output: styled for the
-// terminal's background on a terminal, plain when piped or redirected.
+// render turns Markdown into text for standard output: styled on a
+// terminal, plain when piped or redirected (markdown.go lays it out).
 func render(md string, t terminal) string {
-	style := glamour.WithStandardStyle("notty")
-	if t.tty {
-		style = glamour.WithAutoStyle()
-	}
-	r, err := glamour.NewTermRenderer(style, glamour.WithWordWrap(t.width-4))
-	if err != nil {
-		return md
-	}
-	out, err := r.Render(md)
-	if err != nil {
-		return md
-	}
-	if !t.tty {
-		// glamour pads every line to the wrap width; piped text needs none.
-		lines := strings.Split(out, "\n")
-		for i, line := range lines {
-			lines[i] = strings.TrimRight(line, " ")
-		}
-		out = strings.Join(lines, "\n")
-	}
-	return out
+	return renderMarkdown(md, t.width, !t.tty || t.plain)
 }
 
 func main() {
