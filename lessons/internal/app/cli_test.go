@@ -124,10 +124,16 @@ func TestCheckExplainsFailures(t *testing.T) {
 	assert.Equal(t, 1, code, out)
 	assert.Contains(t, out, "✗ TestRunPassesExitCodes")
 	assert.Contains(t, out, "TODO(lesson 1)")
-	assert.Contains(t, out, "read: go run ./lessons notes 1 exit-codes")
-	assert.Contains(t, out, "## Exit codes", "the section that explains the failure is shown")
+	assert.Contains(t, out, "go run ./lessons notes 1 exit-codes", "every failed test names its notes")
 	assert.Equal(t, 1, strings.Count(out, "## Standard streams"), "a section is shown once")
-	assert.Contains(t, out, "# Hints for lesson 01")
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "panicked") {
+			assert.Equal(t, 1, strings.Count(out, line), "each distinct failure is printed once: %q", line)
+		}
+	}
+	assert.Contains(t, out, "the same failure as ")
+	assert.NotContains(t, out, "# Hints for lesson 01", "no hints unless asked for")
+	assert.Contains(t, out, "stuck? go run ./lessons hint 1")
 	assert.Contains(t, out, "check: 0 passed, 7 failed")
 	assertEmptyDir(t, tmp)
 }
