@@ -64,13 +64,7 @@ func verbNames() []string {
 	return names
 }
 
-func printHelp() {
-	fmt.Println("unboxed: learn how containers work by building one.")
-	fmt.Println()
-	for _, n := range verbNames() {
-		fmt.Printf("  go run ./lessons %-28s %s\n", verbs[n].usage, verbs[n].summary)
-	}
-}
+func printHelp() { fmt.Print(helpText()) }
 
 // usageError prints a one-line complaint about the arguments of a verb and
 // returns the exit status for it.
