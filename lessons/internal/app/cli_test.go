@@ -149,7 +149,10 @@ func TestMapShowsStatusAndNextStep(t *testing.T) {
 	out, code := cli(t, root, t.TempDir())
 	require.Equal(t, 0, code, out)
 	assert.Regexp(t, `01  A container is a process\s+not started`, out)
-	assert.Contains(t, out, "next: read go run ./lessons notes 1, then edit lessons/01/process.go")
+	assert.Regexp(t, `next: read the notes: +go run ./lessons notes 1\n +edit: +lessons/01/process.go\n +run its tests: +go run ./lessons check 1`, out)
+	for _, line := range strings.Split(out, "\n") {
+		assert.LessOrEqual(t, len([]rune(line)), 80, "%q", line)
+	}
 }
 
 func TestHelpListsEveryVerb(t *testing.T) {
