@@ -47,11 +47,10 @@ func checkVerb(args []string) int {
 		repeats := 0
 		for _, m := range messages {
 			if first, ok := firstSaid[sameFailure(m)]; ok {
-				fmt.Printf("    the same failure as %s", first)
+				fmt.Printf("    the same failure as %s\n", first)
 				if slug := sections[t.Name]; slug != "" {
-					fmt.Printf(" (this test's notes: go run ./lessons notes %d %s)", n, slug)
+					fmt.Printf("    this test's notes: go run ./lessons notes %d %s\n", n, slug)
 				}
-				fmt.Println()
 				repeats++
 				continue
 			}
@@ -68,7 +67,8 @@ func checkVerb(args []string) int {
 		case ok:
 			shown[s.Slug] = true
 			fmt.Println()
-			show(s.Text)
+			// Never a pager here: it would stop check halfway through.
+			showEnv(s.Text, "PAGER=cat")
 		}
 	}
 	if failed > 0 {

@@ -45,7 +45,9 @@ func sameFailure(message string) string {
 	return readSuffix.ReplaceAllString(message, "")
 }
 
-// indented indents every line of a message.
+// indented indents every line of a message, and puts where to read on a
+// line of its own: a command at the end of a long line would wrap.
 func indented(message string) string {
+	message = strings.ReplaceAll(message, " — read: ", "\nread: ")
 	return "    " + strings.ReplaceAll(message, "\n", "\n    ")
 }
