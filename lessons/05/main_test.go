@@ -32,9 +32,6 @@ func TestMain(m *testing.M) {
 	lessontest.Main(m, 5, container.Stages{NewCgroup: learnerNewCgroup}, lessontest.DelegatedCgroup)
 }
 
-// limitControllers are the controllers a container's cgroup uses.
-var limitControllers = []string{"memory", "pids", "cpu"}
-
 // parentName is the directory that holds one cgroup per container, as the
 // library names it.
 const parentName = "unboxed"
