@@ -8,10 +8,10 @@
 // sections, go test's results, which test reads which section), pure
 // functions tested in-process; app is the program around them, the verbs
 // with their flags, output and exit statuses, tested mostly through the
-// built binary. It links no Markdown renderer: notes, hint and check start
-// lessons/internal/render for that (show.go), so that the other verbs,
-// and the two processes of every container that run starts, do not pay
-// a Markdown renderer's package initialisation.
+// built binary. It links no Markdown renderer: notes, hint, check and
+// watch start lessons/internal/render for that (show.go), so that the
+// other verbs, and the two processes of every container that run starts,
+// do not pay a Markdown renderer's package initialisation.
 package app
 
 import (

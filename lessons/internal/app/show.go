@@ -20,7 +20,7 @@ import (
 // binary does not link it: a renderer's package initialisation would cost
 // every verb, and every container that run starts pays a binary's
 // initialisation twice (the runtime, then its re-executed init). Only the
-// verbs that render (notes, hint, check) start it.
+// verbs that render (notes, hint, check, watch) start it.
 const rendererPackage = "lessons/internal/render"
 
 // show prints Markdown through the renderer, which pages it when it is

@@ -68,7 +68,6 @@ func width(s string) int { return utf8.RuneCountInString(s) }
 
 // words collects what the inline children of a block say.
 type words struct {
-	plain bool
 	list  []word
 	cur   word
 	space bool // a space came since the current word began
@@ -183,7 +182,7 @@ func (r *renderer) codeSpan(n *ast.CodeSpan) string {
 
 // plainText is the text of n's inline children without styles.
 func (r *renderer) plainText(n ast.Node) string {
-	w := &words{plain: true}
+	w := &words{}
 	r.inline(n, 0, w)
 	w.end()
 	var parts []string

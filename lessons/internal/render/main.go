@@ -1,7 +1,7 @@
 // Command render prints the Markdown it reads on standard input for the
-// workshop CLI's notes, hint and check: styled on a terminal, plain when
-// piped (or when NO_COLOR is set), through $PAGER (or less -R) when longer
-// than the terminal. markdown.go says why it lays the text out itself
+// workshop CLI's notes, hint, check and watch: styled on a terminal, plain
+// when piped (or when NO_COLOR is set), through $PAGER (or less -R) when
+// longer than the terminal. markdown.go says why it lays the text out itself
 // rather than through glamour.
 //
 // It is a binary of its own so that the workshop CLI does not link a

@@ -76,14 +76,14 @@ func (r *renderer) block(n ast.Node, first, rest string) []string {
 	switch n := n.(type) {
 	case *ast.Heading:
 		mark := strings.Repeat("#", n.Level)
-		w := &words{plain: r.plain}
+		w := &words{}
 		w.add(mark, styleHeading)
 		w.space = true
 		r.inline(n, styleHeading, w)
 		w.end()
 		return r.paragraph(w.list, first, rest+strings.Repeat(" ", len(mark)+1), styleHeading)
 	case *ast.Paragraph, *ast.TextBlock:
-		w := &words{plain: r.plain}
+		w := &words{}
 		r.inline(n, 0, w)
 		w.end()
 		return r.paragraph(w.list, first, rest, 0)

@@ -14,7 +14,7 @@ func (r *renderer) table(t *east.Table, prefix string) []string {
 	for row := t.FirstChild(); row != nil; row = row.NextSibling() {
 		var cells [][]word
 		for cell := row.FirstChild(); cell != nil; cell = cell.NextSibling() {
-			w := &words{plain: r.plain}
+			w := &words{}
 			r.inline(cell, 0, w)
 			w.end()
 			cells = append(cells, w.list)
