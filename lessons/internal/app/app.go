@@ -11,7 +11,7 @@
 // built binary. It links no Markdown renderer: notes, hint, check and
 // watch start lessons/internal/render for that (show.go), so that the
 // other verbs, and the two processes of every container that run starts,
-// do not pay a Markdown renderer's package initialisation.
+// do not pay glamour's package initialisation.
 package app
 
 import (

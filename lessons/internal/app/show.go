@@ -16,8 +16,8 @@ import (
 	"golang.org/x/term"
 )
 
-// rendererPackage is the command that renders Markdown (goldmark). This
-// binary does not link it: a renderer's package initialisation would cost
+// rendererPackage is the command that renders Markdown (glamour). This
+// binary does not link it: glamour's package initialisation would cost
 // every verb, and every container that run starts pays a binary's
 // initialisation twice (the runtime, then its re-executed init). Only the
 // verbs that render (notes, hint, check, watch) start it.
@@ -69,7 +69,7 @@ func renderer() (string, error) {
 		return bin, nil
 	}
 	if term.IsTerminal(int(os.Stderr.Fd())) {
-		fmt.Fprintln(os.Stderr, "unboxed: building the notes renderer into your cache directory (once, a few seconds)")
+		fmt.Fprintln(os.Stderr, "unboxed: building the notes renderer into your cache directory (the first build takes a minute)")
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
@@ -94,7 +94,7 @@ func renderer() (string, error) {
 // rendererKey names a build of the renderer: a hash of what its binary
 // depends on, so that reusing it needs no go build (which costs about
 // 0.1 s even when nothing changed): the Go version (goVersion), the
-// system, go.mod and go.sum (goldmark's version), and the renderer's own
+// system, go.mod and go.sum (glamour's version), and the renderer's own
 // source files. The renderer imports nothing else of this module.
 func rendererKey(root, goVersion string) (string, error) {
 	h := sha256.New()

@@ -1,14 +1,14 @@
 // Command render prints the Markdown it reads on standard input for the
-// workshop CLI's notes, hint, check and watch: styled on a terminal, plain
-// when piped (or when NO_COLOR is set), through $PAGER (or less -R) when
-// longer than the terminal. markdown.go says why it lays the text out itself
-// rather than through glamour.
+// workshop CLI's notes, hint, check and watch with glamour: styled for the
+// terminal's background on a terminal, plain when piped (or when NO_COLOR
+// is set), through $PAGER (or less -R) when longer than the terminal.
+// markdown.go says what it does around glamour so that code is never
+// wrapped, inline code never split and list items hang.
 //
-// It is a binary of its own so that the workshop CLI does not link a
-// Markdown renderer: its package initialisation (glamour's, with chroma's
-// lexers and styles, cost every process that linked it about 10-25 ms)
-// would cost every verb, and every container that run starts executes the
-// CLI's binary twice (the runtime, then its re-executed init).
+// It is a binary of its own so that the workshop CLI does not link glamour:
+// glamour's package initialisation (chroma's lexers and styles) costs every
+// process that links it about 10-25 ms, and every container that run starts
+// executes the CLI's binary twice (the runtime, then its re-executed init).
 // lessons/internal/app builds this command into the user's cache directory
 // the first time something is rendered, and again when its sources, go.mod,
 // go.sum or the Go version change.
@@ -21,6 +21,7 @@ import (
 	"os/exec"
 	"strings"
 
+	"github.com/muesli/termenv"
 	"golang.org/x/term"
 )
 
@@ -31,6 +32,8 @@ const maxWidth = 100
 type terminal struct {
 	tty           bool
 	plain         bool // no escapes even on a terminal
+	dark          bool // a dark background
+	profile       termenv.Profile
 	width, height int
 }
 
@@ -44,14 +47,20 @@ func stdoutTerminal() terminal {
 		w, h = 80, 24
 	}
 	// NO_COLOR (no-color.org): the text as piped, paged all the same.
-	_, noColor := os.LookupEnv("NO_COLOR")
-	return terminal{tty: true, plain: noColor, width: min(w, maxWidth), height: h}
+	t := terminal{tty: true, width: min(w, maxWidth), height: h}
+	if _, t.plain = os.LookupEnv("NO_COLOR"); !t.plain {
+		// What glamour's auto style asks: the colours the terminal
+		// supports, and its background (the terminal answers an escape).
+		out := termenv.NewOutput(os.Stdout)
+		t.profile, t.dark = out.EnvColorProfile(), out.HasDarkBackground()
+	}
+	return t
 }
 
 // render turns Markdown into text for standard output: styled on a
-// terminal, plain when piped or redirected (markdown.go lays it out).
+// terminal, plain when piped or redirected (markdown.go).
 func render(md string, t terminal) string {
-	return renderMarkdown(md, t.width, !t.tty || t.plain)
+	return newRenderer(!t.tty || t.plain, t.dark, t.profile).document(md, t.width)
 }
 
 func main() {

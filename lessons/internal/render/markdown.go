@@ -1,167 +1,156 @@
 package main
 
-// Why the renderer lays the text out itself rather than through glamour's
-// ansi renderer: glamour wraps every paragraph twice, once with reflow's
-// wordwrap at the block's width and again, inside its margin writer, with
-// ansi.Wordwrap at the document's width and breakpoints " ,.;-+|". The
-// second pass splits inline code at hyphens (`/lib/x86_64-` / `linux-gnu`,
-// the table of contents' slugs) and leaves one-word lines where the two
-// widths disagree; code blocks go through the same writers and wrap too,
-// so a copied command breaks. No option changes that: WithWordWrap(0)
-// turns wrapping off for prose as well, WithPreservedNewLines keeps the
-// source's line breaks (and its widths), and a style's margin, indent or
-// prefix only moves the text the wrappers then cut. Its list items have
-// no hanging indent and its notty style prints **bold** with the
-// asterisks and drops the backticks of code. So this file parses the
-// Markdown with goldmark (the parser glamour itself uses) and lays out
-// each block: prose wrapped at spaces only, inline code never split,
-// fenced code verbatim and never wrapped, lists with a hanging indent,
-// tables aligned on their widest cell.
+// glamour renders the prose; this file decides what glamour sees. Left to
+// itself, glamour wraps fenced code at the text width (a copied command
+// breaks, a comment word lands on a line of its own and runs when pasted),
+// gives list items no hanging indent, and leaves a paragraph's last word
+// alone on a line. So the Markdown is cut into its top-level blocks here:
+// fenced code is printed as written (codeblock.go), every list item is laid
+// out with a hanging indent around its content, which goes through this
+// same function at the item's width, and each other block (paragraph,
+// heading, table, quote) is rendered by glamour alone (style.go), a
+// paragraph again a little narrower when it would end on an orphan word.
+// protect.go keeps inline code whole.
 
 import (
-	"fmt"
+	"bytes"
 	"strings"
 
-	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
-	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/text"
 )
 
-// codeIndent is how far fenced code is indented: the notes keep code lines
-// within 76 columns, so that they fit 80 columns with this indent.
-const codeIndent = "    "
-
-// renderer lays Markdown out as lines of text width columns wide, with
-// terminal escapes for styles unless plain.
-type renderer struct {
-	src   []byte
-	plain bool
-	width int
-}
-
-var markdown = goldmark.New(goldmark.WithExtensions(extension.Table))
-
-// renderMarkdown lays md out for a terminal (plain false) or for a pipe.
-func renderMarkdown(md string, width int, plain bool) string {
-	r := &renderer{src: []byte(md), plain: plain, width: width}
-	doc := markdown.Parser().Parse(text.NewReader(r.src))
-	lines := r.blocks(doc, "", "", false)
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
+// document renders a whole Markdown text width columns wide.
+func (r *renderer) document(md string, width int) string {
+	src := protect([]byte(md))
+	lines := r.blocks(src, width, false)
 	return strings.Join(lines, "\n") + "\n"
 }
 
-// blocks lays out the block children of n, the first line of the first
-// one after first and every other line after rest; tight lists put no
-// blank line between their blocks.
-func (r *renderer) blocks(n ast.Node, first, rest string, tight bool) []string {
-	var lines []string
+// A chunk is one top-level block of a Markdown text and its source lines.
+type chunk struct {
+	node       ast.Node
+	start, end int // byte offsets in the source: whole lines
+}
+
+// chunks cuts src into its top-level blocks, each from the line it starts
+// on to the line the next one starts on. A block whose start the parser
+// does not record (a thematic break) stays with the block before it, and
+// both go to glamour.
+func chunks(src []byte) []chunk {
+	doc := goldmarkMD.Parser().Parse(text.NewReader(src))
+	var cs []chunk
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		off := blockStart(n, src)
+		if off < 0 {
+			if len(cs) > 0 {
+				cs[len(cs)-1].node = nil // mixed: glamour's
+				continue
+			}
+			off = 0
+		}
+		if len(cs) > 0 {
+			cs[len(cs)-1].end = off
+		}
+		cs = append(cs, chunk{node: n, start: off})
+	}
+	if len(cs) > 0 {
+		cs[len(cs)-1].end = len(src)
+	}
+	return cs
+}
+
+// blockStart is the offset of the start of the line a block begins on, or
+// -1 when no descendant records where it is.
+func blockStart(n ast.Node, src []byte) int {
+	off := firstOffset(n)
+	if off < 0 {
+		return -1
+	}
+	if f, ok := n.(*ast.FencedCodeBlock); ok {
+		// Its lines are the code's: the fence is the line before.
+		if f.Info != nil {
+			off = f.Info.Segment.Start
+		} else if f.Lines().Len() > 0 {
+			off = max(0, lineStart(src, off)-1)
+		} else {
+			return -1
+		}
+	}
+	return lineStart(src, off)
+}
+
+func firstOffset(n ast.Node) int {
+	if t, ok := n.(*ast.Text); ok {
+		return t.Segment.Start
+	}
+	if n.Type() == ast.TypeBlock && n.Lines().Len() > 0 {
+		return n.Lines().At(0).Start
+	}
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-		prefix := rest
-		if c == n.FirstChild() {
-			prefix = first
-		} else if !tight {
+		if off := firstOffset(c); off >= 0 {
+			return off
+		}
+	}
+	return -1
+}
+
+func lineStart(src []byte, off int) int {
+	return bytes.LastIndexByte(src[:off], '\n') + 1
+}
+
+// blocks renders src's blocks width columns wide, a blank line between
+// two of them unless tight (the items of a tight list).
+func (r *renderer) blocks(src []byte, width int, tight bool) []string {
+	var lines []string
+	for i, c := range chunks(src) {
+		if i > 0 && !tight {
 			lines = append(lines, "")
 		}
-		lines = append(lines, r.block(c, prefix, rest)...)
+		switch n := c.node.(type) {
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			lines = append(lines, r.code(n, src)...)
+		case *ast.List:
+			lines = append(lines, r.list(n, src, c.end, width)...)
+		case *ast.Paragraph:
+			lines = append(lines, r.paragraph(src[c.start:c.end], width)...)
+		default:
+			lines = append(lines, r.glamour(src[c.start:c.end], width)...)
+		}
 	}
 	return lines
 }
 
-// block lays out one block node.
-func (r *renderer) block(n ast.Node, first, rest string) []string {
-	switch n := n.(type) {
-	case *ast.Heading:
-		mark := strings.Repeat("#", n.Level)
-		w := &words{}
-		w.add(mark, styleHeading)
-		w.space = true
-		r.inline(n, styleHeading, w)
-		w.end()
-		return r.paragraph(w.list, first, rest+strings.Repeat(" ", len(mark)+1), styleHeading)
-	case *ast.Paragraph, *ast.TextBlock:
-		w := &words{}
-		r.inline(n, 0, w)
-		w.end()
-		return r.paragraph(w.list, first, rest, 0)
-	case *ast.List:
-		return r.list(n, first, rest)
-	case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock:
-		return r.verbatim(n, first, rest)
-	case *ast.Blockquote:
-		return r.blocks(n, first+"│ ", rest+"│ ", false)
-	case *ast.ThematicBreak:
-		return []string{first + strings.Repeat("─", min(40, r.width-width(first)))}
-	case *east.Table:
-		return r.table(n, first)
-	default:
-		return r.blocks(n, first, rest, false)
+// paragraph renders a paragraph with glamour and, when its last line is a
+// single word, again a little narrower (by a quarter at most), so that the
+// line above gives that word company without making the paragraph longer.
+// It tries the widest width first that changes anything (one column less
+// than the widest line): the paragraph's right edge moves in as little as
+// it can.
+func (r *renderer) paragraph(src []byte, cols int) []string {
+	lines := r.glamour(src, cols)
+	if !orphan(lines) {
+		return lines
 	}
-}
-
-// paragraph wraps words after the prefixes.
-func (r *renderer) paragraph(list []word, first, rest string, extra style) []string {
-	avail := r.width - max(width(first), width(rest))
-	var lines []string
-	for i, ws := range wrap(list, max(avail, 20)) {
-		text, _ := r.line(ws, extra)
-		prefix := rest
-		if i == 0 {
-			prefix = first
+	widest := 0
+	for _, line := range lines {
+		widest = max(widest, width(visible(line)))
+	}
+	for w := min(cols, widest) - 1; w >= cols*3/4; w-- {
+		narrower := r.glamour(src, w)
+		if len(narrower) > len(lines) {
+			break
 		}
-		lines = append(lines, prefix+text)
+		if !orphan(narrower) {
+			return narrower
+		}
 	}
 	return lines
 }
 
-// list lays out a list's items, each continuation line indented as far as
-// the item's text (a hanging indent), numbers aligned on the right.
-func (r *renderer) list(n *ast.List, first, rest string) []string {
-	count := n.ChildCount()
-	numWidth := len(fmt.Sprint(n.Start + count - 1))
-	var lines []string
-	i := 0
-	for item := n.FirstChild(); item != nil; item = item.NextSibling() {
-		marker := "• "
-		if n.IsOrdered() {
-			marker = fmt.Sprintf("%*d%c ", numWidth, n.Start+i, n.Marker)
-		}
-		prefix := rest
-		if i == 0 {
-			prefix = first
-		} else if !n.IsTight {
-			lines = append(lines, "")
-		}
-		hang := rest + strings.Repeat(" ", width(marker))
-		lines = append(lines, r.blocks(item, prefix+marker, hang, n.IsTight)...)
-		i++
-	}
-	return lines
-}
-
-// verbatim prints a code block's lines as they are, indented, never
-// wrapped: a learner copies them into a shell.
-func (r *renderer) verbatim(n ast.Node, first, rest string) []string {
-	var lines []string
-	if first != rest {
-		lines = append(lines, first) // a list item that starts with code
-	}
-	indent := rest
-	if _, html := n.(*ast.HTMLBlock); !html {
-		indent += codeIndent
-	}
-	segs := n.Lines()
-	for i := 0; i < segs.Len(); i++ {
-		seg := segs.At(i)
-		line := strings.TrimRight(string(seg.Value(r.src)), "\r\n")
-		if strings.TrimSpace(line) == "" {
-			lines = append(lines, "")
-			continue
-		}
-		lines = append(lines, indent+r.styled(line, styleCode))
-	}
-	return lines
+// orphan tells whether a paragraph of two lines or more ends on a line of
+// one word.
+func orphan(lines []string) bool {
+	n := len(lines)
+	return n >= 2 && !strings.Contains(strings.TrimSpace(visible(lines[n-1])), " ")
 }
