@@ -48,8 +48,8 @@ func parseSource(md string) source {
 }
 
 // Every lesson's notes and hints (all of lessons/NN/, so that a new lesson
-// is covered by being there), on a terminal and piped, at 80 and 100
-// columns: fenced code comes out verbatim (never wrapped), no inline code
+// is covered by being there), on a terminal (glamour's styles for a light
+// and for a dark background) and piped, at 80 and 100 columns: fenced code comes out verbatim (never wrapped), no inline code
 // span (a command, a section's name) is cut across lines, nothing is wider
 // than the width asked for, and plain text has no escapes and no Markdown
 // asterisks.
@@ -66,13 +66,14 @@ func TestEveryLessonRenders(t *testing.T) {
 		md := string(data)
 		src := parseSource(md)
 		name := strings.TrimPrefix(filepath.ToSlash(file), "../../")
-		for _, tty := range []bool{true, false} {
+		for _, term := range []terminal{{tty: true}, {tty: true, dark: true}, {}} {
 			for _, cols := range []int{80, 100} {
-				out := render(md, terminal{tty: tty, width: cols})
-				if !tty && strings.Contains(out, "\x1b[") {
+				term.width = cols
+				out := render(md, term)
+				if !term.tty && strings.Contains(out, "\x1b[") {
 					t.Errorf("%s piped: want no terminal escapes", name)
 				}
-				checkRendering(t, name, tty, cols, src, out)
+				checkRendering(t, name, term.tty, cols, src, out)
 			}
 		}
 	}

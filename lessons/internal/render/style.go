@@ -35,6 +35,7 @@ func newRenderer(plain, dark bool, profile termenv.Profile) *renderer {
 	// above and below each block glamour renders (blocks puts those).
 	style.Document.Margin = uintPtr(0)
 	style.Document.BlockPrefix, style.Document.BlockSuffix = "", ""
+	style.CodeBlock.Margin = uintPtr(0) // codeblock.go indents code
 	return &renderer{style: style, profile: profile, plain: plain, glamours: map[int]*glamour.TermRenderer{}}
 }
 
@@ -87,24 +88,30 @@ func (r *renderer) glamour(md []byte, width int) []string {
 	return lines
 }
 
-var (
-	escapes = regexp.MustCompile("\x1b\\[[0-9;]*m")
-	padding = regexp.MustCompile("(?:\x1b\\[[0-9;]*m| )+$")
-)
+var escapes = regexp.MustCompile("\x1b\\[[0-9;]*m")
 
 // trimPadding drops the spaces glamour pads a line with to the full width
 // (each in its colours on a terminal), ending the line's colours instead.
 func trimPadding(line string) string {
-	loc := padding.FindStringIndex(line)
-	if loc == nil {
-		return line
+	end, styled := len(line), false
+	for end > 0 {
+		if line[end-1] == ' ' {
+			end--
+			continue
+		}
+		if line[end-1] != 'm' {
+			break
+		}
+		esc := strings.LastIndex(line[:end], "\x1b[")
+		if esc < 0 || strings.Trim(line[esc+2:end-1], "0123456789;") != "" {
+			break
+		}
+		end, styled = esc, true
 	}
-	tail := line[loc[0]:]
-	line = line[:loc[0]]
-	if strings.Contains(tail, "\x1b[") {
-		line += "\x1b[0m"
+	if styled {
+		return line[:end] + "\x1b[0m"
 	}
-	return line
+	return line[:end]
 }
 
 // visible is a line without its terminal escapes.
