@@ -12,15 +12,15 @@ import (
 // the marker) is rendered on its own, as a document as wide as the text
 // after the marker, and its lines are indented under the first one's text.
 // Numbers are aligned on the right.
-func (r *renderer) list(n *ast.List, src []byte, end, cols int) []string {
+func (r *renderer) list(n *ast.List, src []byte, start, end, cols int) []string {
 	var starts []int
 	for item := n.FirstChild(); item != nil; item = item.NextSibling() {
-		off := firstOffset(item)
+		off := blockStart(item, src)
 		if off < 0 {
 			// An item with nothing in it: glamour draws the whole list.
-			return r.glamour(src[blockStart(n, src):end], cols)
+			return r.glamour(src[start:end], cols)
 		}
-		starts = append(starts, lineStart(src, off))
+		starts = append(starts, off)
 	}
 	numWidth := len(fmt.Sprint(n.Start + len(starts) - 1))
 	var lines []string

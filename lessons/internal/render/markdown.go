@@ -63,21 +63,28 @@ func chunks(src []byte) []chunk {
 // blockStart is the offset of the start of the line a block begins on, or
 // -1 when no descendant records where it is.
 func blockStart(n ast.Node, src []byte) int {
-	off := firstOffset(n)
-	if off < 0 {
-		return -1
-	}
-	if f, ok := n.(*ast.FencedCodeBlock); ok {
+	switch n := n.(type) {
+	case *ast.List, *ast.ListItem, *ast.Blockquote:
+		// Where its first block starts (which may be code).
+		if n.FirstChild() == nil {
+			return -1
+		}
+		return blockStart(n.FirstChild(), src)
+	case *ast.FencedCodeBlock:
 		// Its lines are the code's: the fence is the line before.
-		if f.Info != nil {
-			off = f.Info.Segment.Start
-		} else if f.Lines().Len() > 0 {
-			off = max(0, lineStart(src, off)-1)
-		} else {
+		switch {
+		case n.Info != nil:
+			return lineStart(src, n.Info.Segment.Start)
+		case n.Lines().Len() > 0:
+			return lineStart(src, max(0, lineStart(src, n.Lines().At(0).Start)-1))
+		default:
 			return -1
 		}
 	}
-	return lineStart(src, off)
+	if off := firstOffset(n); off >= 0 {
+		return lineStart(src, off)
+	}
+	return -1
 }
 
 func firstOffset(n ast.Node) int {
@@ -111,7 +118,7 @@ func (r *renderer) blocks(src []byte, width int, tight bool) []string {
 		case *ast.FencedCodeBlock, *ast.CodeBlock:
 			lines = append(lines, r.code(n, src)...)
 		case *ast.List:
-			lines = append(lines, r.list(n, src, c.end, width)...)
+			lines = append(lines, r.list(n, src, c.start, c.end, width)...)
 		case *ast.Paragraph:
 			lines = append(lines, r.paragraph(src[c.start:c.end], width)...)
 		default:

@@ -83,6 +83,16 @@ func TestFencedCodeIsNeverWrapped(t *testing.T) {
 	}
 }
 
+// Code in a list item is indented under the item's text, and an item may
+// start with it.
+func TestCodeInAListItem(t *testing.T) {
+	got := plain("1. ```sh\n   echo one\n   ```\n2. Run:\n\n   ```sh\n   echo two\n   ```\n", 40)
+	want := []string{"1.     echo one", "", "2. Run:", "", "       echo two"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("want\n%s\ngot\n%s", strings.Join(want, "\n"), strings.Join(got, "\n"))
+	}
+}
+
 // Table columns line up (glamour's tables, which lipgloss spreads over the
 // width): every row puts its column separator in the same column, a
 // right-aligned column ends its cells in the same column, inline code in a
