@@ -8,10 +8,10 @@
 // sections, go test's results, which test reads which section), pure
 // functions tested in-process; app is the program around them, the verbs
 // with their flags, output and exit statuses, tested mostly through the
-// built binary. It links no Markdown renderer: notes, hint and check start
-// lessons/internal/render for that (show.go), so that the other verbs,
-// and the two processes of every container that run starts, do not pay
-// glamour's package initialisation.
+// built binary. It links no Markdown renderer: notes, hint, check and
+// watch start lessons/internal/render for that (show.go), so that the
+// other verbs, and the two processes of every container that run starts,
+// do not pay glamour's package initialisation.
 package app
 
 import (
@@ -64,13 +64,7 @@ func verbNames() []string {
 	return names
 }
 
-func printHelp() {
-	fmt.Println("unboxed: learn how containers work by building one.")
-	fmt.Println()
-	for _, n := range verbNames() {
-		fmt.Printf("  go run ./lessons %-28s %s\n", verbs[n].usage, verbs[n].summary)
-	}
-}
+func printHelp() { fmt.Print(helpText()) }
 
 // usageError prints a one-line complaint about the arguments of a verb and
 // returns the exit status for it.

@@ -36,14 +36,29 @@ func checkVerb(args []string) int {
 	}
 	sections, _ := workshop.TestSections(filepath.Join(root, workshop.Dir(n)))
 	passed, failed := printMarks(pkg)
-	shown := map[string]bool{}
+	shown := map[string]bool{}       // notes sections already shown
+	firstSaid := map[string]string{} // failure message -> the test that said it first
 	for _, t := range pkg.Tests {
 		if t.Action != "fail" {
 			continue
 		}
 		fmt.Printf("\n✗ %s\n", t.Name)
-		for _, line := range failureLines(t.Output) {
-			fmt.Println("    " + line)
+		messages := failureMessages(t.Output)
+		repeats := 0
+		for _, m := range messages {
+			if first, ok := firstSaid[sameFailure(m)]; ok {
+				fmt.Printf("    the same failure as %s\n", first)
+				if slug := sections[t.Name]; slug != "" {
+					fmt.Printf("    this test's notes: go run ./lessons notes %d %s\n", n, slug)
+				}
+				repeats++
+				continue
+			}
+			firstSaid[sameFailure(m)] = t.Name
+			fmt.Println(indented(m))
+		}
+		if repeats > 0 && repeats == len(messages) {
+			continue // its notes are those of the test it repeats
 		}
 		s, ok := notes.Section(sections[t.Name])
 		switch {
@@ -51,13 +66,14 @@ func checkVerb(args []string) int {
 			fmt.Printf("    (explained in the %q section above)\n", s.Heading)
 		case ok:
 			shown[s.Slug] = true
-			show(s.Text)
+			fmt.Println()
+			// Never a pager here: it would stop check halfway through.
+			showEnv(s.Text, "PAGER=cat")
 		}
 	}
 	if failed > 0 {
-		if hint := lessonHint(n); hint != "" {
-			show(hint)
-		}
+		// The hints are not shown unless asked for: the last ones show code.
+		fmt.Printf("\nstuck? go run ./lessons hint %d (one hint at a time)\n", n)
 	}
 	fmt.Printf("\ncheck: %d passed, %d failed\n", passed, failed)
 	if failed > 0 {

@@ -64,6 +64,9 @@ func TestBadInputGetsOneClearLine(t *testing.T) {
 		{[]string{"check"}, "want one lesson number"},
 		{[]string{"check", "42"}, `no lesson "42"`},
 		{[]string{"hint", "0"}, `no lesson "0"`},
+		{[]string{"hint", "1", "2"}, "want one lesson number, got 2 arguments"},
+		{[]string{"watch", "nine"}, `no lesson "nine"`},
+		{[]string{"watch", "1", "2"}, "want at most one lesson number"},
 		{[]string{"reset"}, "want one lesson number"},
 		{[]string{"reset", "-1"}, `no lesson "-1"`},
 		{[]string{"verify", "nine"}, `no lesson "nine"`},
@@ -124,10 +127,16 @@ func TestCheckExplainsFailures(t *testing.T) {
 	assert.Equal(t, 1, code, out)
 	assert.Contains(t, out, "✗ TestRunPassesExitCodes")
 	assert.Contains(t, out, "TODO(lesson 1)")
-	assert.Contains(t, out, "read: go run ./lessons notes 1 exit-codes")
-	assert.Contains(t, out, "## Exit codes", "the section that explains the failure is shown")
+	assert.Contains(t, out, "go run ./lessons notes 1 exit-codes", "every failed test names its notes")
 	assert.Equal(t, 1, strings.Count(out, "## Standard streams"), "a section is shown once")
-	assert.Contains(t, out, "# Hints for lesson 01")
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "panicked") {
+			assert.Equal(t, 1, strings.Count(out, line), "each distinct failure is printed once: %q", line)
+		}
+	}
+	assert.Contains(t, out, "the same failure as ")
+	assert.NotContains(t, out, "# Hints for lesson 01", "no hints unless asked for")
+	assert.Contains(t, out, "stuck? go run ./lessons hint 1")
 	assert.Contains(t, out, "check: 0 passed, 7 failed")
 	assertEmptyDir(t, tmp)
 }
@@ -140,7 +149,10 @@ func TestMapShowsStatusAndNextStep(t *testing.T) {
 	out, code := cli(t, root, t.TempDir())
 	require.Equal(t, 0, code, out)
 	assert.Regexp(t, `01  A container is a process\s+not started`, out)
-	assert.Contains(t, out, "next: read go run ./lessons notes 1, then edit lessons/01/process.go")
+	assert.Regexp(t, `next: read the notes: +go run ./lessons notes 1\n +edit: +lessons/01/process.go\n +run its tests: +go run ./lessons check 1`, out)
+	for _, line := range strings.Split(out, "\n") {
+		assert.LessOrEqual(t, len([]rune(line)), 80, "%q", line)
+	}
 }
 
 func TestHelpListsEveryVerb(t *testing.T) {

@@ -45,7 +45,7 @@ func TestEmbeddedNotesAreTheLessons(t *testing.T) {
 		notes, code := cli(t, elsewhere, t.TempDir(), "notes", fmt.Sprint(n))
 		assert.Equal(t, 0, code, notes)
 		assert.Contains(t, notes, fmt.Sprintf("Lesson %02d", n))
-		hint, code := cli(t, elsewhere, t.TempDir(), "hint", fmt.Sprint(n))
+		hint, code := cli(t, elsewhere, t.TempDir(), "hint", fmt.Sprint(n), "--all")
 		assert.Equal(t, 0, code, hint)
 		assert.Contains(t, hint, fmt.Sprintf("Hints for lesson %02d", n))
 	}

@@ -10,7 +10,6 @@ import (
 
 func init() {
 	verbs["notes"] = verb{run: notesVerb, usage: "notes [LESSON [SECTION]]", summary: "read the notes: contents, a lesson, or one section (by name or test)"}
-	verbs["hint"] = verb{run: hintVerb, usage: "hint LESSON", summary: "a hint for the lesson's exercise"}
 }
 
 func notesVerb(args []string) int {
@@ -78,16 +77,4 @@ func tableOfContents(lessons []int) string {
 	}
 	b.WriteString("Read one: `go run ./lessons notes 1`, or a section: `go run ./lessons notes 1 exit-codes`.\n")
 	return b.String()
-}
-
-func hintVerb(args []string) int {
-	if len(args) != 1 {
-		return usageError("hint", "want one lesson number, got %d arguments", len(args))
-	}
-	n, err := workshop.ParseLesson(args[0], embeddedLessons())
-	if err != nil {
-		return usageError("hint", "%v", err)
-	}
-	show(lessonHint(n))
-	return 0
 }

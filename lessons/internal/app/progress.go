@@ -50,7 +50,10 @@ func mapVerb(args []string) int {
 		fmt.Println("every lesson passes: run a container on your own code: sudo go run ./lessons run -- /bin/sh")
 	case status[next] == statusNotStarted:
 		files, _ := workshop.ExerciseFiles(root, next)
-		fmt.Printf("next: read go run ./lessons notes %d, then edit %s/%s and run go run ./lessons check %d\n", next, workshop.Dir(next), strings.Join(files, ", "), next)
+		// One command a line: a sentence of commands wraps mid-command.
+		fmt.Printf("next: read the notes:  go run ./lessons notes %d\n", next)
+		fmt.Printf("      edit:            %s\n", strings.Join(prefixed(workshop.Dir(next)+"/", files), " "))
+		fmt.Printf("      run its tests:   go run ./lessons check %d  (watch %d: on every save)\n", next, next)
 	default:
 		fmt.Printf("next: go run ./lessons check %d (which tests fail, and the notes that explain them)\n", next)
 	}
@@ -103,4 +106,13 @@ func untouched(root string, n int) bool {
 		args = append(args, filepath.Join(workshop.Dir(n), f))
 	}
 	return exec.Command("git", args...).Run() == nil
+}
+
+// prefixed puts prefix before each of names.
+func prefixed(prefix string, names []string) []string {
+	var out []string
+	for _, n := range names {
+		out = append(out, prefix+n)
+	}
+	return out
 }

@@ -58,5 +58,10 @@ func resetVerb(args []string) int {
 		}
 		fmt.Printf("%s: reset (your version: %s)\n", rel, filepath.Join(backup, f))
 	}
+	if err := forgetHints(n); err != nil {
+		fmt.Fprintf(os.Stderr, "unboxed reset: forget the hints read: %v\n", err)
+		return 1
+	}
+	fmt.Printf("hints: the next go run ./lessons hint %d is the first again\n", n)
 	return 0
 }

@@ -20,16 +20,21 @@ import (
 // binary does not link it: glamour's package initialisation would cost
 // every verb, and every container that run starts pays a binary's
 // initialisation twice (the runtime, then its re-executed init). Only the
-// verbs that render (notes, hint, check) start it.
+// verbs that render (notes, hint, check, watch) start it.
 const rendererPackage = "lessons/internal/render"
 
 // show prints Markdown through the renderer, which pages it when it is
 // longer than the terminal. Where the renderer cannot be built (no
 // checkout here, no go command), it prints the Markdown as it is.
-func show(md string) {
+func show(md string) { showEnv(md) }
+
+// showEnv is show with extra environment variables for the renderer
+// ("PAGER=cat": never wait for a pager).
+func showEnv(md string, env ...string) {
 	bin, err := renderer()
 	if err == nil {
 		cmd := exec.Command(bin)
+		cmd.Env = append(os.Environ(), env...)
 		cmd.Stdin = strings.NewReader(md)
 		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 		if err = cmd.Run(); cmd.ProcessState != nil {

@@ -19,7 +19,7 @@ func TestWorkshopDoesNotLinkTheRenderer(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", workshop.Module+"/lessons").CombinedOutput()
 	require.NoError(t, err, string(out))
 	for _, pkg := range strings.Fields(string(out)) {
-		assert.False(t, strings.HasPrefix(pkg, "github.com/charmbracelet/glamour") || strings.HasPrefix(pkg, "github.com/alecthomas/chroma"),
+		assert.False(t, strings.HasPrefix(pkg, "github.com/charmbracelet/glamour") || strings.HasPrefix(pkg, "github.com/alecthomas/chroma") || strings.HasPrefix(pkg, "github.com/yuin/goldmark"),
 			"go run ./lessons links %s; only %s may", pkg, rendererPackage)
 	}
 	assert.Contains(t, string(out), workshop.Module+"/lessons/internal/app", "go list saw the CLI")
@@ -75,9 +75,9 @@ func TestRendererIsBuiltOnceThenReused(t *testing.T) {
 	t.Setenv("GOCACHE", strings.TrimSpace(string(gocache)))
 	cache := t.TempDir()
 	t.Setenv("XDG_CACHE_HOME", cache)
-	out, code := cli(t, root, t.TempDir(), "hint", "1")
+	out, code := cli(t, root, t.TempDir(), "notes", "1", "exit-codes")
 	require.Equal(t, 0, code, out)
-	assert.Contains(t, out, "# Hints for lesson 01")
+	assert.Contains(t, out, "## Exit codes")
 	assert.NotContains(t, out, "unstyled", "the renderer was built and ran")
 	built, err := filepath.Glob(filepath.Join(cache, "unboxed", "bin", "render-*"))
 	require.NoError(t, err)
@@ -85,7 +85,7 @@ func TestRendererIsBuiltOnceThenReused(t *testing.T) {
 	before, err := os.Stat(built[0])
 	require.NoError(t, err)
 
-	again, code := cli(t, root, t.TempDir(), "hint", "1")
+	again, code := cli(t, root, t.TempDir(), "notes", "1", "exit-codes")
 	require.Equal(t, 0, code, again)
 	assert.Equal(t, out, again)
 	after, err := os.Stat(built[0])

@@ -1,7 +1,9 @@
 // Command render prints the Markdown it reads on standard input for the
-// workshop CLI's notes, hint and check: styled for the terminal's
-// background on a terminal, plain when piped, through $PAGER (or less -R)
-// when longer than the terminal.
+// workshop CLI's notes, hint, check and watch with glamour: styled for the
+// terminal's background on a terminal, plain when piped (or when NO_COLOR
+// is set), through $PAGER (or less -R) when longer than the terminal.
+// markdown.go says what it does around glamour so that code is never
+// wrapped, inline code never split and list items hang.
 //
 // It is a binary of its own so that the workshop CLI does not link glamour:
 // glamour's package initialisation (chroma's lexers and styles) costs every
@@ -19,7 +21,7 @@ import (
 	"os/exec"
 	"strings"
 
-	"github.com/charmbracelet/glamour"
+	"github.com/muesli/termenv"
 	"golang.org/x/term"
 )
 
@@ -29,6 +31,9 @@ const maxWidth = 100
 // terminal describes standard output: a terminal of some size, or not.
 type terminal struct {
 	tty           bool
+	plain         bool // no escapes even on a terminal
+	dark          bool // a dark background
+	profile       termenv.Profile
 	width, height int
 }
 
@@ -41,33 +46,21 @@ func stdoutTerminal() terminal {
 	if err != nil || w <= 0 {
 		w, h = 80, 24
 	}
-	return terminal{tty: true, width: min(w, maxWidth), height: h}
+	// NO_COLOR (no-color.org): the text as piped, paged all the same.
+	t := terminal{tty: true, width: min(w, maxWidth), height: h}
+	if _, t.plain = os.LookupEnv("NO_COLOR"); !t.plain {
+		// What glamour's auto style asks: the colours the terminal
+		// supports, and its background (the terminal answers an escape).
+		out := termenv.NewOutput(os.Stdout)
+		t.profile, t.dark = out.EnvColorProfile(), out.HasDarkBackground()
+	}
+	return t
 }
 
-// render turns Markdown into text for standard output: styled for the
-// terminal's background on a terminal, plain when piped or redirected.
+// render turns Markdown into text for standard output: styled on a
+// terminal, plain when piped or redirected (markdown.go).
 func render(md string, t terminal) string {
-	style := glamour.WithStandardStyle("notty")
-	if t.tty {
-		style = glamour.WithAutoStyle()
-	}
-	r, err := glamour.NewTermRenderer(style, glamour.WithWordWrap(t.width-4))
-	if err != nil {
-		return md
-	}
-	out, err := r.Render(md)
-	if err != nil {
-		return md
-	}
-	if !t.tty {
-		// glamour pads every line to the wrap width; piped text needs none.
-		lines := strings.Split(out, "\n")
-		for i, line := range lines {
-			lines[i] = strings.TrimRight(line, " ")
-		}
-		out = strings.Join(lines, "\n")
-	}
-	return out
+	return newRenderer(!t.tty || t.plain, t.dark, t.profile).document(md, t.width)
 }
 
 func main() {

@@ -2,10 +2,13 @@ package workshop
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"io"
+	"os"
 	"os/exec"
 	"strings"
+	"time"
 )
 
 // TestResult is how one top-level test ended, from go test -json.
@@ -45,7 +48,15 @@ type event struct {
 // package import path. A failing test is not an error; a go command that
 // could not run is.
 func RunTests(root string, args ...string) (map[string]*PackageResult, error) {
-	cmd := exec.Command("go", append([]string{"test", "-json"}, args...)...)
+	return RunTestsContext(context.Background(), root, args...)
+}
+
+// RunTestsContext is RunTests that interrupts go test when ctx is done
+// (and kills it if it has not ended 10 s later).
+func RunTestsContext(ctx context.Context, root string, args ...string) (map[string]*PackageResult, error) {
+	cmd := exec.CommandContext(ctx, "go", append([]string{"test", "-json"}, args...)...)
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 10 * time.Second
 	cmd.Dir = root
 	out, err := cmd.StdoutPipe()
 	if err != nil {
