@@ -15,7 +15,8 @@ import (
 // through a link whose target climbs above root, is refused rather than
 // written: a layer that does that is hostile (it would reach the host's
 // files while being unpacked, go-containerregistry#2227). umoci's
-// oci/layer/tar_extract.go resolves the same way.
+// oci/layer/tar_extract.go resolves inside the root the same way, but
+// clamps a climbing ".." at the root instead of refusing it.
 func resolveInRoot(root, name string) (string, error) {
 	if strings.HasPrefix(name, "/") {
 		return "", fmt.Errorf("entry %q: an absolute name leaves the layer (entries are relative, e.g. etc/passwd)", name)
