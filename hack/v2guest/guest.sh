@@ -34,6 +34,9 @@ gotest() {
   if [ "$expect" = fail ] && [ $rc -ne 0 ] && [ "$(grep -c '^--- PASS' "$log")" -eq 0 ] && [ "$(grep -c '^--- FAIL' "$log")" -gt 0 ]; then ok=yes; fi
   if [ $ok = yes ]; then verdict=ok; else verdict=FAILED; failed=$((failed + 1)); fi
   say "v2 guest, $who: $name (want $expect): $(counts "$log"): $verdict"
+  if [ $verdict = FAILED ]; then
+    { echo "== $who: $name"; grep -B3 -A25 -E '^\s*--- FAIL|^FAIL|panic:' "$log" | head -120; } >> "$out/failures.out"
+  fi
 }
 
 # check WHO NAME WANT COMMAND: a command's output must contain WANT.
