@@ -20,13 +20,14 @@ counts() { echo "$(grep -c '^--- PASS' "$1") passed, $(grep -c '^--- FAIL' "$1")
 # runbin WHO DIR BINARY LOG [ARGS]: run a test binary in DIR as root or as
 # learner (in a login session), -test.v, its output in LOG.
 runbin() {
-  who=$1 dir=$2 bin=$3 log=$4; shift 4
-  if [ "$who" = root ]; then
-    (cd "$dir" && HOME=/root "$bin" -test.v -test.timeout 15m "$@") > "$log" 2>&1
+  # sh has no local variables: these names are runbin's own.
+  rb_who=$1 rb_dir=$2 rb_bin=$3 rb_log=$4; shift 4
+  if [ "$rb_who" = root ]; then
+    (cd "$rb_dir" && HOME=/root "$rb_bin" -test.v -test.timeout 15m "$@") > "$rb_log" 2>&1
   else
-    extra=""
-    for a in "$@"; do extra="$extra '$a'"; done
-    su -l learner -c "cd '$dir' && '$bin' -test.v -test.timeout 15m$extra" > "$log" 2>&1
+    rb_extra=""
+    for a in "$@"; do rb_extra="$rb_extra '$a'"; done
+    su -l learner -c "cd '$rb_dir' && '$rb_bin' -test.v -test.timeout 15m$rb_extra" > "$rb_log" 2>&1
   fi
 }
 
