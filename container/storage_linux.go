@@ -11,8 +11,12 @@ import (
 // an overlay whose upper is not kept, and not in a user namespace, where
 // overlayfs keeps its marks in user.* extended attributes that tmpfs has
 // only since Linux 6.6 (the upper stays in the state directory there).
+// That is the case both when the container gets a user namespace and when
+// the runtime itself runs in one (a rootless test, as root of its own
+// user namespace): on Linux 6.1, an rm -r of a lower directory on such a
+// tmpfs upper fails with EIO.
 func storageInside(cfg Config) bool {
-	return cfg.Overlay && cfg.KeepUpper == "" && !cfg.has(User)
+	return cfg.Overlay && cfg.KeepUpper == "" && !cfg.has(User) && !inUserNamespace()
 }
 
 // storageSize is cfg.StorageSize, or DefaultStorageSize for 0.
