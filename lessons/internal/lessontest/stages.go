@@ -2,6 +2,7 @@ package lessontest
 
 import (
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 
@@ -27,6 +28,9 @@ func wrapStages(s container.Stages) container.Stages {
 	}
 	if f := s.MountProc; f != nil {
 		s.MountProc = func() error { return step("MountProc", f) }
+	}
+	if f := s.Supervise; f != nil {
+		s.Supervise = supervisor(f)
 	}
 	if f := s.MakePrivate; f != nil {
 		s.MakePrivate = func() error { return step("MakePrivate", f) }
@@ -56,6 +60,22 @@ func step(name string, f func() error) (err error) {
 		return fmt.Errorf("your %s: %w", name, err)
 	}
 	return nil
+}
+
+// supervisor wraps the learner's Supervise, which runs in the init after
+// the command started, where no error can reach the runtime any more: a
+// panic (a TODO stub) is said on the container's stderr, and the init
+// exits with 125, the runtime's own failure.
+func supervisor(f func(int, <-chan os.Signal, bool) int) func(int, <-chan os.Signal, bool) int {
+	return func(command int, sigs <-chan os.Signal, terminalKeys bool) (code int) {
+		defer func() {
+			if p := recover(); p != nil {
+				fmt.Fprintf(os.Stderr, "your Supervise panicked: %v\n", p)
+				code = container.ExitRuntimeError
+			}
+		}()
+		return f(command, sigs, terminalKeys)
+	}
 }
 
 // yourStep finds the step an error names: "your PivotRoot: ...", lesson

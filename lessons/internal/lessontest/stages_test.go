@@ -2,6 +2,7 @@ package lessontest
 
 import (
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -63,4 +64,25 @@ func TestFailedStepPointsAtItsSection(t *testing.T) {
 	assert.Equal(t, "the-stack", sectionFor(6, "mount overlay /m: the MountOverlay stage left no overlay filesystem there"))
 	assert.Equal(t, "", sectionFor(6, "your code panicked: x"))
 	assert.Equal(t, "shared-libraries-and-the-loader", sectionFor(2, "exec /bin/sh: no such file or directory"))
+}
+
+// A panicking Supervise, which runs in the init after the command
+// started, says so on the container's stderr and ends the init with 125.
+func TestPanickingSuperviseSaysSo(t *testing.T) {
+	s := wrapStages(container.Stages{Supervise: func(int, <-chan os.Signal, bool) int {
+		panic("TODO(lesson 3): write Supervise")
+	}})
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	stderr := os.Stderr
+	os.Stderr = w
+	code := s.Supervise(1, nil, false)
+	os.Stderr = stderr
+	w.Close()
+	said, err := io.ReadAll(r)
+	require.NoError(t, err)
+	assert.Equal(t, container.ExitRuntimeError, code)
+	assert.Equal(t, "your Supervise panicked: TODO(lesson 3): write Supervise\n", string(said))
+	ok := wrapStages(container.Stages{Supervise: func(int, <-chan os.Signal, bool) int { return 7 }})
+	assert.Equal(t, 7, ok.Supervise(1, nil, false), "a Supervise that returns keeps its status")
 }
