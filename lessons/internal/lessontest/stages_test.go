@@ -25,8 +25,8 @@ func TestStepSectionsExist(t *testing.T) {
 			_, ok := notes.Section(slug)
 			assert.True(t, ok, "lesson %d: the section %q of step %s", lesson, slug, step)
 		}
-		for _, slug := range []string{"masking", "dev", "sys-read-only", "cgroup-v1"} {
-			if lesson == 4 && slug != "cgroup-v1" || lesson == 5 && slug == "cgroup-v1" {
+		for _, slug := range []string{"masking", "dev", "sys-read-only", cgroupV1Section} {
+			if lesson == 4 && slug != cgroupV1Section || lesson == 5 && slug == cgroupV1Section {
 				_, ok := notes.Section(slug)
 				assert.True(t, ok, "lesson %d: the section %q", lesson, slug)
 			}
@@ -85,4 +85,9 @@ func TestPanickingSuperviseSaysSo(t *testing.T) {
 	assert.Equal(t, "your Supervise panicked: TODO(lesson 3): write Supervise\n", string(said))
 	ok := wrapStages(container.Stages{Supervise: func(int, <-chan os.Signal, bool) int { return 7 }})
 	assert.Equal(t, 7, ok.Supervise(1, nil, false), "a Supervise that returns keeps its status")
+}
+
+// The marker of a test this machine cannot run is the one verify knows.
+func TestNotOnThisHostIsWhatVerifyKnows(t *testing.T) {
+	assert.Equal(t, workshop.NotOnThisHost, notOnThisHost)
 }
