@@ -16,9 +16,9 @@ import (
 )
 
 // superviseChild is PID 1 of a new PID namespace that starts sh -c
-// os.Args[1] and then hands over to Supervise alone, with SIGTERM and
-// SIGUSR1 caught for it to pass on: the exported stage, without the rest
-// of the init.
+// os.Args[1] and then hands over to Supervise alone, with SIGTERM,
+// SIGUSR1 and SIGINT caught for it to pass on, and terminalKeys when
+// os.Args[2] is "keys": the exported stage, without the rest of the init.
 const superviseChild = "container-test-supervise"
 
 // supervisedEnv, in a container's environment, has this test binary's
@@ -29,7 +29,7 @@ const supervisedEnv = "UNBOXED_TEST_SUPERVISE_ADD"
 func init() {
 	Register(superviseChild, func() {
 		sigs := make(chan os.Signal, 4)
-		signal.Notify(sigs, syscall.SIGTERM, syscall.SIGUSR1)
+		signal.Notify(sigs, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGINT)
 		p, err := os.StartProcess("/bin/sh", []string{"sh", "-c", os.Args[1]}, &os.ProcAttr{
 			Files: []*os.File{os.Stdin, os.Stdout, os.Stderr},
 		})
@@ -37,7 +37,7 @@ func init() {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(ExitRuntimeError)
 		}
-		os.Exit(Supervise(p.Pid, sigs, false))
+		os.Exit(Supervise(p.Pid, sigs, len(os.Args) > 2 && os.Args[2] == "keys"))
 	})
 }
 
@@ -85,25 +85,37 @@ func TestSupervise(t *testing.T) {
 			assert.Equal(t, tc.want, code, out)
 		})
 	}
-	t.Run("passes signals on", func(t *testing.T) {
-		r, w, err := os.Pipe()
-		require.NoError(t, err)
-		defer r.Close()
-		// The trap runs once the foreground sleep ends: the signal
-		// reaches sleep too, from kill(-1).
-		cmd := Command(superviseChild, `trap 'exit 4' USR1; echo ready; sleep 30; exit 9`)
-		cmd.Stdout = w
-		cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: unix.CLONE_NEWPID, Pdeathsig: syscall.SIGKILL}
-		require.NoError(t, cmd.Start())
-		w.Close()
-		line := make([]byte, 6)
-		_, err = r.Read(line)
-		require.NoError(t, err)
-		require.Equal(t, "ready\n", string(line))
-		require.NoError(t, cmd.Process.Signal(syscall.SIGUSR1))
-		_ = cmd.Wait()
-		assert.Equal(t, 4, cmd.ProcessState.ExitCode(), "the command's trap ran")
-	})
+	for _, tc := range []struct {
+		name string
+		sig  syscall.Signal
+		keys string
+		want int
+	}{
+		{"passes signals on", syscall.SIGUSR1, "", 4},
+		{"passes SIGINT on without a terminal", syscall.SIGINT, "", 4},
+		// The terminal has delivered Ctrl-C to everyone already.
+		{"keeps SIGINT with terminalKeys", syscall.SIGINT, "keys", 9},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, w, err := os.Pipe()
+			require.NoError(t, err)
+			defer r.Close()
+			// The trap runs once the foreground sleep ends: the signal
+			// reaches sleep too, from kill(-1).
+			cmd := Command(superviseChild, `trap 'exit 4' USR1 INT; echo ready; sleep 1; exit 9`, tc.keys)
+			cmd.Stdout = w
+			cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: unix.CLONE_NEWPID, Pdeathsig: syscall.SIGKILL}
+			require.NoError(t, cmd.Start())
+			w.Close()
+			line := make([]byte, 6)
+			_, err = r.Read(line)
+			require.NoError(t, err)
+			require.Equal(t, "ready\n", string(line))
+			require.NoError(t, cmd.Process.Signal(tc.sig))
+			_ = cmd.Wait()
+			assert.Equal(t, tc.want, cmd.ProcessState.ExitCode(), "4: the command's trap ran; 9: the signal never reached it")
+		})
+	}
 }
 
 // TestInitCallsTheSuperviseStage: the init runs the Supervise of the

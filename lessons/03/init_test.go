@@ -7,6 +7,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/signal"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -14,8 +16,31 @@ import (
 	"time"
 
 	"github.com/unboxed-go/unboxed/container"
+	"github.com/unboxed-go/unboxed/lessons/03"
 	"github.com/unboxed-go/unboxed/lessons/internal/lessontest"
+	"golang.org/x/sys/unix"
 )
+
+// keysChild is PID 1 of a new PID namespace that runs your Supervise by
+// itself, as the init would, with terminalKeys as its argument says. Its
+// command traps SIGINT (exit 4) and sends SIGINT to PID 1, as Ctrl-C on
+// a terminal would reach it; if the signal never comes back, the command
+// exits 9 a second later.
+const keysChild = "lesson03-terminal-keys"
+
+func init() {
+	lessontest.Child(keysChild, func(args []string, r lessontest.Report) error {
+		sigs := make(chan os.Signal, 4)
+		signal.Notify(sigs, syscall.SIGINT)
+		cmd, err := os.StartProcess("/bin/sh", []string{"sh", "-c", "trap 'exit 4' INT; kill -INT 1; sleep 1; exit 9"},
+			&os.ProcAttr{Files: []*os.File{nil, nil, os.Stderr}})
+		if err != nil {
+			return err
+		}
+		r["status"] = strconv.Itoa(namespaces.Supervise(cmd.Pid, sigs, len(args) > 0 && args[0] == "keys"))
+		return nil
+	})
+}
 
 // The tests of the init run containers with Config.Init: the library's
 // init starts the command and then calls your Supervise as PID 1.
@@ -42,9 +67,10 @@ while [ $z -lt 20 ]; do
   sleep 0.05
 done
 if [ -e /proc/$o ]; then echo "zombie, state and parent: $last"
-else echo reaped; fi`
+else echo reaped; fi
+exit 3`
 	out, code := run(l, container.Config{Init: true}, script)
-	l.Equal(fmt.Sprintf("the exit code of the script (output: %q)", out), 0, code)
+	l.Equal(fmt.Sprintf("the status of the script, which ends with exit 3 (an init that returns before the command ends gives another; output: %q)", out), 3, code)
 	l.Equal("what became of an orphan that ended (a zombie for a second: not reaped)", "reaped", strings.TrimSpace(out))
 }
 
@@ -106,4 +132,21 @@ exit 9`}
 	l.NoError(err, "waiting for the container")
 	l.Equal(fmt.Sprintf("the exit code after SIGTERM to PID 1 (the command's trap exits 5; without the signal it exits 9; stderr %q)", stderr.String()), 5, code)
 	l.Equal("the command's output after its trap ran", "got TERM", lines.Text())
+}
+
+func TestInitLeavesTheTerminalsKeysAlone(t *testing.T) {
+	for _, tc := range []struct {
+		name, keys, want string
+	}{
+		{"SIGINT passed on without a terminal", "no", "4"},
+		{"SIGINT not passed on with terminalKeys (the terminal sent it to all)", "keys", "9"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := lessontest.New(t, "pid-1-the-init")
+			defer l.Recover()
+			l.NeedPrivileges()
+			r := l.InChild(keysChild, unix.CLONE_NEWPID, tc.keys)
+			l.Equal("the status your Supervise returned (4: the command's trap ran on SIGINT; 9: SIGINT never reached it)", tc.want, r["status"])
+		})
+	}
 }

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"io"
+	"os"
 	"strings"
 	"testing"
 
@@ -56,4 +58,22 @@ func TestVerifyJudgesBonusAndHostSkipsApart(t *testing.T) {
 	c = &lessonCheck{solution: "ok", stub: "ok", bonus: "-"}
 	judgeBonus(stub, solution, c)
 	assert.Equal(t, []string{"with the stub, bonus TestBonusV1Files does not fail"}, c.problems)
+}
+
+// check marks a failing bonus test as one and does not count it: the
+// lesson passes without it.
+func TestCheckDoesNotCountBonusFailures(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout := os.Stdout
+	os.Stdout = w
+	passed, failed := printMarks(results("TestFiles pass", "TestLimits here", "TestBonusV1Files fail"))
+	os.Stdout = stdout
+	w.Close()
+	out, _ := io.ReadAll(r)
+	assert.Equal(t, 1, passed)
+	assert.Equal(t, 0, failed)
+	assert.Contains(t, string(out), "✗ TestBonusV1Files (a bonus: not required)")
 }
