@@ -92,9 +92,10 @@ for who in root learner; do
 done
 
 # Rootless, lesson 05 sets its limits in the cgroup that the user's systemd
-# manager delegates (cgroups.Delegate): none of its tests may skip.
+# manager delegates (cgroups.Delegate): none of its tests may skip but the
+# bonus's cgroup v1 limits, which need a host whose controllers are v1.
 l05=$out/learner-lesson-05-solved.out
-if [ -f "$l05" ] && [ "$(grep -c '^--- SKIP' "$l05")" -eq 0 ]; then
+if [ -f "$l05" ] && [ "$(grep '^--- SKIP' "$l05" | grep -vc 'TestBonusV1Limits')" -eq 0 ]; then
   say "v2 guest, learner: lesson 05 solved runs every test rootless: 1 passed, 0 failed"
 else
   say "v2 guest, learner: lesson 05 solved runs every test rootless: 0 passed, 1 failed ($(grep -h -A1 '^--- SKIP' "$l05" 2>/dev/null | tr '\n' ' ' | cut -c1-300))"
