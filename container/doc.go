@@ -29,7 +29,7 @@
 //     or, with Config.Init, stays as PID 1: it starts the command, passes
 //     signals on (but not the ones a shared terminal delivers itself),
 //     and reaps every child with one wait4(-1) loop that keeps the
-//     command's status when the reaped PID is the command's (supervise,
+//     command's status when the reaped PID is the command's (Supervise,
 //     as tini does). That init starts the command itself rather than
 //     through the process stage (RunProcess, lesson 01), which waits for
 //     its child on its own: two waiters on one zombie, and the init's
@@ -65,6 +65,7 @@
 //	CloneFlags        03      namespace_linux.go       runtime
 //	SetHostname       03      hostname_linux.go        init
 //	MountProc         03      hostname_linux.go        init
+//	Supervise         03      reap_linux.go            init (Config.Init: PID 1 once the command runs)
 //	MakePrivate       04      mounts_linux.go          init
 //	PivotRoot         04      mounts_linux.go          init
 //	MountStandard     04      devices_linux.go         init

@@ -79,7 +79,7 @@ func containerInit() {
 			fail(report, StartFailureCode(err), "exec", path, err)
 		}
 		report.Close() // the command runs: Start may return
-		os.Exit(supervise(command.Pid, sigs, s.TerminalKeys))
+		os.Exit(steps().Supervise(command.Pid, sigs, s.TerminalKeys))
 	}
 	if s.Pids != "" {
 		if err := limitPids(s.Pids); err != nil {

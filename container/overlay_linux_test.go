@@ -229,7 +229,7 @@ func TestOverlayConfigErrors(t *testing.T) {
 
 // Installed at init, before TestMain's Init, so that the re-executed init
 // has it too (Use in a test function changes only the parent).
-func init() { Use(Stages{MountOverlay: testOverlayStage}) }
+func init() { Use(Stages{MountOverlay: testOverlayStage, Supervise: testSupervise}) }
 
 // badOverlayLayer names a layer for which testOverlayStage misbehaves.
 const badOverlayLayer = "bind-instead-of-overlay"

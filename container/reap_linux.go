@@ -24,25 +24,30 @@ func startCommand(path string, s spec) (*os.Process, error) {
 }
 
 // catchSignals starts catching the signals the init forwards, for
-// supervise to pass on.
+// Supervise to pass on.
 func catchSignals() chan os.Signal {
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, forwarded...)
 	return sigs
 }
 
-// supervise is the init's life as PID 1 once the command runs: it passes
-// signals on and reaps every child that exits, the command and the
-// orphans the kernel hands it (pid_namespaces(7)), with one wait4(-1)
-// loop, as tini does. It knows the command's PID, so only the command's
-// status counts: its exit code, or 128+N when signal N killed it. When the
-// init returns, the kernel kills what is left in the namespace.
+// Supervise is the init's life as PID 1 once the command runs (Config.Init,
+// lesson 03): it passes the signals that arrive on sigs on to every other
+// process of the namespace, and reaps every child that exits, the command
+// and the orphans the kernel hands it (pid_namespaces(7)), with one
+// wait4(-1) loop, as tini does. It knows the command's PID, so only the
+// command's status counts: it returns the command's exit code, or 128+N
+// when signal N killed it, and 125 (ExitRuntimeError) if no child is left
+// before the command was seen to end. When the init returns, the kernel
+// kills what is left in the namespace. The init calls it through the
+// stages table (Stages.Supervise) with the signals it caught since before
+// the command started.
 //
 // On the runtime's terminal (terminalKeys) the keys' signals, SIGINT from
 // Ctrl-C and SIGQUIT from Ctrl-\, reach every process of the foreground
 // process group straight from the terminal, the command included, and
 // the init too: passing its copy on would deliver them twice.
-func supervise(command int, sigs <-chan os.Signal, terminalKeys bool) int {
+func Supervise(command int, sigs <-chan os.Signal, terminalKeys bool) int {
 	go func() {
 		for sig := range sigs {
 			if terminalKeys && (sig == syscall.SIGINT || sig == syscall.SIGQUIT) {

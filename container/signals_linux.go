@@ -13,7 +13,7 @@ import (
 // process group (sharesKeys), the keys' signals, SIGINT from Ctrl-C and
 // SIGQUIT from Ctrl-\, have reached every process of the container
 // already, straight from the terminal (termios(3), ISIG): passing them on
-// would deliver them twice; the init skips them too (supervise).
+// would deliver them twice; the init skips them too (Supervise).
 // Anywhere else a second SIGINT kills the container, since PID 1 of a PID
 // namespace ignores the signals it has no handler for (pid_namespaces(7)),
 // so a plain sleep never sees the first.

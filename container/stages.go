@@ -3,6 +3,7 @@ package container
 import (
 	"io"
 	"net"
+	"os"
 	"os/exec"
 	"sync"
 
@@ -35,6 +36,10 @@ type Stages struct {
 	// MountProc mounts /proc for the PID namespace (lesson 03). Used
 	// without a rootfs, and by the library's MountStandard.
 	MountProc func() error
+	// Supervise is the init's PID 1 loop once the command runs, with
+	// Config.Init (lesson 03): it forwards what arrives on sigs to the
+	// namespace, reaps every child, and returns the command's status.
+	Supervise func(command int, sigs <-chan os.Signal, terminalKeys bool) int
 	// MakePrivate stops mount propagation to the host (lesson 04).
 	MakePrivate func() error
 	// PivotRoot moves the root to the container's rootfs (lesson 04).
@@ -114,6 +119,9 @@ func steps() Stages {
 	}
 	if s.MountProc == nil {
 		s.MountProc = MountProc
+	}
+	if s.Supervise == nil {
+		s.Supervise = Supervise
 	}
 	if s.MakePrivate == nil {
 		s.MakePrivate = MakePrivate

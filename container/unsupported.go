@@ -37,6 +37,10 @@ func RunProcess([]string, io.Reader, io.Writer, io.Writer) (int, error) {
 	return ExitRuntimeError, errNotLinux
 }
 
+// Supervise returns ExitRuntimeError: there is no PID namespace to
+// supervise here.
+func Supervise(int, <-chan os.Signal, bool) int { return ExitRuntimeError }
+
 // StartFailureCode returns ExitRuntimeError.
 func StartFailureCode(error) int { return ExitRuntimeError }
 

@@ -8,7 +8,14 @@ mkdir -p $out
 : > $out/summary
 failed=0
 say() { echo "$*" | tee -a $out/summary; }
-cgtree() { find /sys/fs/cgroup -type d ! -path '/sys/fs/cgroup/user.slice*' | sort; }
+# The cgroup tree that the tests could leave something in. systemd's own
+# services come and go in system.slice at their own pace (a boot-time
+# oneshot such as systemd-update-utmp-runlevel may still be there at the
+# start), so of system.slice only this run's own service counts.
+cgtree() {
+  find /sys/fs/cgroup -type d ! -path '/sys/fs/cgroup/user.slice*' ! -path '/sys/fs/cgroup/system.slice/*' | sort
+  find /sys/fs/cgroup/system.slice/unboxed-guest.service -type d | sort
+}
 mounts() { cut -d' ' -f5- /proc/self/mountinfo | sort; }
 cgtree > $out/cgroups-before
 mounts > $out/mounts-before
@@ -92,9 +99,10 @@ for who in root learner; do
 done
 
 # Rootless, lesson 05 sets its limits in the cgroup that the user's systemd
-# manager delegates (cgroups.Delegate): none of its tests may skip.
+# manager delegates (cgroups.Delegate): none of its tests may skip but the
+# bonus's cgroup v1 limits, which need a host whose controllers are v1.
 l05=$out/learner-lesson-05-solved.out
-if [ -f "$l05" ] && [ "$(grep -c '^--- SKIP' "$l05")" -eq 0 ]; then
+if [ -f "$l05" ] && [ "$(grep '^--- SKIP' "$l05" | grep -vc 'TestBonusV1Limits')" -eq 0 ]; then
   say "v2 guest, learner: lesson 05 solved runs every test rootless: 1 passed, 0 failed"
 else
   say "v2 guest, learner: lesson 05 solved runs every test rootless: 0 passed, 1 failed ($(grep -h -A1 '^--- SKIP' "$l05" 2>/dev/null | tr '\n' ' ' | cut -c1-300))"
@@ -119,6 +127,9 @@ check learner "doctor: delegation by the user manager" "ok      cgroup/delegatio
 # shellcheck disable=SC2016 # the script runs in the learner's shell
 check learner "20 rootless runs leave the user's cgroup tree as it was" "tree unchanged" '
   tree() { find /sys/fs/cgroup/user.slice/user-1000.slice -type d | grep -v "/session-" | sort; }
+  # One run first: its bus call starts the session bus (dbus.service),
+  # which is the user manager'"'"'s and stays; the tree is compared after it.
+  /work/unboxed run --memory 32M -- /bin/true; sleep 2
   tree > /tmp/tree-before
   for i in $(seq 20); do /work/unboxed run --memory 32M -- /bin/true || echo "run $i failed"; done
   sleep 2; tree > /tmp/tree-after

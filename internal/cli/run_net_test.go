@@ -47,21 +47,6 @@ func inOwnNetns(t *testing.T) bool {
 	return false
 }
 
-// runCaptured calls Run with args and returns its status and what it wrote
-// to stderr.
-func runCaptured(t *testing.T, args ...string) (int, string) {
-	t.Helper()
-	f, err := os.CreateTemp(t.TempDir(), "stderr")
-	require.NoError(t, err)
-	saved := os.Stderr
-	os.Stderr = f
-	code := Run("unboxed", args)
-	os.Stderr = saved
-	data, err := os.ReadFile(f.Name())
-	require.NoError(t, err)
-	return code, string(data)
-}
-
 func TestRunRefusesBadNetworkFlags(t *testing.T) {
 	for _, c := range []struct{ args, says string }{
 		{"--net bogus", `network "bogus": not none, host or bridge (want e.g. --net bridge)`},

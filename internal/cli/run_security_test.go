@@ -13,22 +13,6 @@ import (
 	"github.com/unboxed-go/unboxed/container"
 )
 
-// runStderr runs the run verb in this process and returns its status and
-// what it wrote to stderr.
-func runStderr(t *testing.T, args ...string) (int, string) {
-	t.Helper()
-	f, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
-	require.NoError(t, err)
-	defer f.Close()
-	saved := os.Stderr
-	os.Stderr = f
-	code := Run("unboxed", args)
-	os.Stderr = saved
-	data, err := os.ReadFile(f.Name())
-	require.NoError(t, err)
-	return code, string(data)
-}
-
 func TestRunSecurityFlags(t *testing.T) {
 	if os.Geteuid() != 0 || runtime.GOOS != "linux" {
 		t.Skip("runs containers as root: go test -exec sudo ./internal/cli")
@@ -57,12 +41,12 @@ func TestRunSecurityFlags(t *testing.T) {
 		{"missing profile", []string{"--security-opt", "seccomp=/no/such.json"}, []string{"true"}, 125, "/no/such.json"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code, stderr := runStderr(t, append(tc.flags, tc.cmd...)...)
+			code, stderr := runCaptured(t, append(tc.flags, tc.cmd...)...)
 			assert.Equal(t, tc.code, code, stderr)
 			assert.Contains(t, stderr, tc.says)
 		})
 	}
-	code, stderr := runStderr(t, "--", "true")
+	code, stderr := runCaptured(t, "--", "true")
 	assert.Equal(t, 0, code)
 	assert.Empty(t, stderr, "run prints nothing new by default")
 }

@@ -45,6 +45,7 @@ func TestMain(m *testing.M) {
 		CloneFlags:  namespaces.CloneFlags,
 		SetHostname: namespaces.SetHostname,
 		MountProc:   namespaces.MountProc,
+		Supervise:   namespaces.Supervise,
 		// Leave the network namespace as the kernel makes it, lo down:
 		// the runtime brings lo up itself (lesson 07).
 		ConfigureNetwork: func(*net.IPNet, net.IP) error { return nil },

@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/unboxed-go/unboxed/lessons/05"
 	"github.com/unboxed-go/unboxed/lessons/internal/lessontest"
 )
 
@@ -18,29 +16,22 @@ import (
 // PID 1 took the rest of the PID namespace with it. This test makes the
 // other case, the one "Cleaning up" is about: a process still in the
 // cgroup when Destroy comes.
-func TestDestroyKillsWhatIsLeft(t *testing.T) {
-	l := lessontest.New(t, "cleaning-up")
+func TestDestroyKillsWhatIsLeft(t *testing.T) { destroyKills(lessontest.New(t, "cleaning-up"), "v2") }
+
+func destroyKills(l *lessontest.T, version string) {
 	defer l.Recover()
-	needCgroups(l, "pids")
-	version, roots, err := cgroupRoots()
+	needCgroups(l, version, "pids")
+	_, roots, err := cgroupRoots()
 	l.NoError(err, "finding where cgroups go")
 	id := fmt.Sprintf("destroy-%d", os.Getpid())
-	want := map[string]string{}
-	for c, root := range roots {
-		want[c] = filepath.Join(root, parentName, id)
-	}
-	if version == "v2" {
-		want = map[string]string{"": filepath.Join(roots[""], parentName, id)}
-	}
-	recordDirs(want) // swept when the test ends, whatever happens
-
-	cg, err := guard(func() (*cgroups.Cgroup, error) { return cgroups.Create(version, roots, parentName+"/"+id) })
-	l.NoError(err, "your Create")
+	// The directories are swept when the test ends, whatever happens.
+	cg, want, err := create(version, roots, id)
+	l.NoError(err, "making the cgroup")
 	sleep := exec.Command("sleep", "60")
 	l.NoError(sleep.Start(), "starting sleep 60")
 	done := make(chan struct{})
 	go func() { _ = sleep.Wait(); close(done) }()
-	t.Cleanup(func() { _ = sleep.Process.Kill(); <-done })
+	l.Cleanup(func() { _ = sleep.Process.Kill(); <-done })
 	_, err = guard(func() (struct{}, error) { return struct{}{}, cg.Add(sleep.Process.Pid) })
 	l.NoError(err, fmt.Sprintf("your Add(%d)", sleep.Process.Pid))
 

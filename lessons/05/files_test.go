@@ -2,10 +2,10 @@
 
 package cgroups_test
 
-// Both versions' files, written into a fake cgroupfs: plain directories
-// under t.TempDir() that stand in for the kernel's, so the v2 code runs on
-// a v1 host and the v1 code on a v2 host. The real kernel is in
-// limits_test.go.
+// The files, written into a fake cgroupfs: plain directories under
+// t.TempDir() that stand in for the kernel's, so your v2 code runs on a
+// host whose controllers are v1 too (and the bonus's v1 code on a v2
+// host: bonus_test.go). The real kernel is in limits_test.go.
 //
 // On a real cgroupfs the kernel fills a new cgroup directory with its
 // files the moment it is made. A plain directory stays empty, so the tests
@@ -85,13 +85,12 @@ func TestCgroupV2Files(t *testing.T) {
 				"cgroup.controllers": "", "cgroup.subtree_control": "", "cgroup.procs": "",
 			})
 
-			cg, err := cgroups.Create("v2", map[string]string{"": root}, "unboxed/box")
-			l.NoError(err, `Create("v2", {"": root}, "unboxed/box")`)
+			cg, err := cgroups.Create(root, "unboxed/box")
+			l.NoError(err, `Create(root, "unboxed/box")`)
 			l.True(cg != nil, "a *Cgroup from Create", "nil")
 			dir := filepath.Join(parent, "box")
 			l.True(isDir(dir), "Create to make the directory "+dir, "no such directory")
-			l.Equal("the cgroup's Version", "v2", cg.Version)
-			l.Equal(`the cgroup's Dirs (v2: the one directory, under "")`, map[string]string{"": dir}, cg.Dirs)
+			l.Equal("the cgroup's Dir", dir, cg.Dir)
 			for _, ancestor := range []string{root, parent} {
 				data, _ := os.ReadFile(filepath.Join(ancestor, "cgroup.subtree_control"))
 				for _, c := range []string{"+memory", "+pids", "+cpu"} {
@@ -128,89 +127,6 @@ func TestCgroupV2Files(t *testing.T) {
 
 			l.NoError(cg.Add(1234), "Add(1234)")
 			fileIs(l, "1234", dir, "cgroup.procs")
-		})
-	}
-}
-
-func TestCgroupV1Files(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		swap bool
-	}{
-		{"with swap accounting (memory.memsw.limit_in_bytes exists)", true},
-		{"without swap accounting (no memory.memsw.limit_in_bytes)", false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			l := lessontest.New(t, "cgroup-v1")
-			defer l.Recover()
-			// Three v1 hierarchies as on a hybrid host. The runtime's own
-			// memory cgroup is /process_api/abc; in pids and cpu it sits at
-			// the top.
-			top := l.TempDir()
-			roots := map[string]string{
-				"memory": filepath.Join(top, "memory", "process_api", "abc"),
-				"pids":   filepath.Join(top, "pids"),
-				"cpu":    filepath.Join(top, "cpu"),
-			}
-			for _, root := range roots {
-				writeFiles(l, root, map[string]string{"cgroup.procs": "42\n", "tasks": "42\n"})
-			}
-
-			cg, err := cgroups.Create("v1", roots, "unboxed/box")
-			l.NoError(err, `Create("v1", roots, "unboxed/box")`)
-			l.True(cg != nil, "a *Cgroup from Create", "nil")
-			want := map[string]string{}
-			for c, root := range roots {
-				want[c] = filepath.Join(root, "unboxed", "box")
-				l.True(isDir(want[c]), "Create to make the directory "+want[c], "no such directory")
-			}
-			l.Equal("the cgroup's Version", "v1", cg.Version)
-			l.Equal("the cgroup's Dirs (v1: one per hierarchy, by controller)", want, cg.Dirs)
-
-			// What the kernel makes in a new cgroup of each hierarchy.
-			unlimited := "9223372036854771712\n"
-			memory := map[string]string{
-				"cgroup.procs": "", "tasks": "", "memory.limit_in_bytes": unlimited,
-				"memory.usage_in_bytes": "0\n", "memory.max_usage_in_bytes": "0\n",
-				"memory.oom_control": "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n",
-			}
-			if tc.swap {
-				memory["memory.memsw.limit_in_bytes"] = unlimited
-			}
-			writeFiles(l, want["memory"], memory)
-			writeFiles(l, want["pids"], map[string]string{
-				"cgroup.procs": "", "tasks": "", "pids.max": "max\n", "pids.current": "0\n", "pids.events": "max 0\n",
-			})
-			writeFiles(l, want["cpu"], map[string]string{
-				"cgroup.procs": "", "tasks": "", "cpu.cfs_period_us": "100000\n", "cpu.cfs_quota_us": "-1\n",
-				"cpu.shares": "1024\n", "cpu.stat": "nr_periods 0\nnr_throttled 0\nthrottled_time 0\n",
-			})
-			files := map[string]string{}
-			for c, dir := range want {
-				files[c] = fileNames(l, dir)
-			}
-
-			l.NoError(cg.SetMemory(32<<20), "SetMemory(32<<20)")
-			l.NoError(cg.SetPids(16), "SetPids(16)")
-			l.NoError(cg.SetCPU(0.5), "SetCPU(0.5)")
-			fileIs(l, "33554432", want["memory"], "memory.limit_in_bytes")
-			if tc.swap {
-				fileIs(l, "33554432", want["memory"], "memory.memsw.limit_in_bytes")
-			}
-			fileIs(l, "16", want["pids"], "pids.max")
-			fileIs(l, "100000", want["cpu"], "cpu.cfs_period_us")
-			fileIs(l, "50000", want["cpu"], "cpu.cfs_quota_us")
-			for c, dir := range want {
-				l.Equal("the files in "+dir+" (the kernel makes them; write only those that exist)", files[c], fileNames(l, dir))
-			}
-
-			l.NoError(cg.Add(1234), "Add(1234)")
-			for _, dir := range want {
-				fileIs(l, "1234", dir, "cgroup.procs")
-			}
-			for _, root := range roots {
-				fileIs(l, "42", root, "cgroup.procs") // the runtime's own cgroup is left alone
-			}
 		})
 	}
 }

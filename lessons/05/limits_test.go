@@ -2,10 +2,12 @@
 
 package cgroups_test
 
-// Real limits on whatever this kernel mounts: the runtime runs containers
-// with Config.Limits, its cgroups stage is your code (main_test.go), and
-// the tests read what the kernel counted. Every cgroup is removed when a
-// test ends, also when it fails.
+// Real limits on the real kernel: the runtime runs containers with
+// Config.Limits, its cgroups stage is your code (main_test.go), and the
+// tests read what the kernel counted. Every cgroup is removed when a test
+// ends, also when it fails. Each check runs on your v2 Cgroup where the
+// host's controllers are v2 (the tests named after them), and on the
+// bonus's CgroupV1 where they are v1 (TestBonusV1Limits, bonus_test.go).
 
 import (
 	"context"
@@ -63,10 +65,11 @@ func destroyedCleanly(l *lessontest.T) {
 	c.Equal("what your Destroy left behind, or the error it returned", "", destroyProblems())
 }
 
-func TestForkBombStopsAtPidsMax(t *testing.T) {
-	l := lessontest.New(t, "the-fork-bomb")
+func TestForkBombStopsAtPidsMax(t *testing.T) { forkBomb(lessontest.New(t, "the-fork-bomb"), "v2") }
+
+func forkBomb(l *lessontest.T, version string) {
 	defer l.Recover()
-	needCgroups(l, "pids")
+	needCgroups(l, version, "pids")
 	// Not quite :(){ :|:& };: but the same in effect: busybox sh starts
 	// sleeps in the background and gives up (exit 2) at the first fork the
 	// kernel refuses. Without a limit it says "all 50 started" and exits,
@@ -82,10 +85,11 @@ func TestForkBombStopsAtPidsMax(t *testing.T) {
 	}
 }
 
-func TestMemoryHogIsOOMKilled(t *testing.T) {
-	l := lessontest.New(t, "the-oom-killer")
+func TestMemoryHogIsOOMKilled(t *testing.T) { memoryHog(lessontest.New(t, "the-oom-killer"), "v2") }
+
+func memoryHog(l *lessontest.T, version string) {
 	defer l.Recover()
-	needCgroups(l, "memory")
+	needCgroups(l, version, "memory")
 	out, code, st := runLimited(l, cgroupslib.Limits{Memory: 16 << 20}, hog)
 	l.Equal(fmt.Sprintf("the exit code of a 64 MiB shell under a 16 MiB limit (137: SIGKILL from the OOM killer; output %q)", out), 137, code)
 	l.True(!strings.Contains(out, "survived"), "the shell killed before its echo", "it said "+out)
@@ -93,10 +97,11 @@ func TestMemoryHogIsOOMKilled(t *testing.T) {
 	l.True(st.OOMKills >= 1, "the kernel's OOM counter (oom_kill) at 1 or more", fmt.Sprint(st.OOMKills))
 }
 
-func TestBusyLoopIsThrottled(t *testing.T) {
-	l := lessontest.New(t, "cpu-quota")
+func TestBusyLoopIsThrottled(t *testing.T) { busyLoop(lessontest.New(t, "cpu-quota"), "v2") }
+
+func busyLoop(l *lessontest.T, version string) {
 	defer l.Recover()
-	needCgroups(l, "cpu")
+	needCgroups(l, version, "cpu")
 	// At least one full second of spinning: "+ 1" could end at once when
 	// the clock is about to tick.
 	out, code, st := runLimited(l, cgroupslib.Limits{CPUs: 0.2},
@@ -106,10 +111,11 @@ func TestBusyLoopIsThrottled(t *testing.T) {
 		fmt.Sprintf("%d (throttled for %v)", st.ThrottledPeriods, st.ThrottledTime))
 }
 
-func TestCgroupIsGoneAfterwards(t *testing.T) {
-	l := lessontest.New(t, "cleaning-up")
+func TestCgroupIsGoneAfterwards(t *testing.T) { cgroupIsGone(lessontest.New(t, "cleaning-up"), "v2") }
+
+func cgroupIsGone(l *lessontest.T, version string) {
 	defer l.Recover()
-	needCgroups(l, "memory", "pids", "cpu")
+	needCgroups(l, version, "memory", "pids", "cpu")
 	before := unboxedCgroups()
 	madeBefore := len(madeDirs())
 	limits := cgroupslib.Limits{Memory: 64 << 20, Pids: 32, CPUs: 1}
@@ -161,7 +167,7 @@ func TestCgroupIsGoneAfterwards(t *testing.T) {
 		case filepath.Base(dir) == parentName && !hasSubdirs(dir):
 			left = append(left, dir+" (the empty parent)")
 		default:
-			t.Logf("%s appeared meanwhile, made by someone else", dir)
+			l.Logf("%s appeared meanwhile, made by someone else", dir)
 		}
 	}
 	l.Equal(fmt.Sprintf("what is new in unboxed/ (before: %q)", before), "", strings.Join(left, " "))

@@ -5,8 +5,9 @@ package cgroups_test
 // The plumbing between your Cgroup and the runtime: the runtime asks its
 // cgroups stage for a cgroupslib.Cgroup, and learnerNewCgroup makes one out
 // of your Create and Set* functions, in the same place the library's own
-// stage would make it. Everything here is test code; your part is
-// lessons/05/cgroups.go.
+// stage would make it: your v2 Cgroup where the host's controllers are
+// v2, the bonus's CgroupV1 where they are v1. Everything here is test
+// code; your part is lessons/05/cgroups.go (and v1.go, the bonus).
 
 import (
 	"errors"
@@ -23,7 +24,6 @@ import (
 
 	"github.com/unboxed-go/unboxed/container"
 	cgroupslib "github.com/unboxed-go/unboxed/container/cgroups"
-	"github.com/unboxed-go/unboxed/lessons/05"
 	"github.com/unboxed-go/unboxed/lessons/internal/lessontest"
 	"golang.org/x/sys/unix"
 )
@@ -85,7 +85,8 @@ func destroyProblems() string {
 	return s
 }
 
-// learnerNewCgroup is the cgroups stage built on your code: Create at
+// learnerNewCgroup is the cgroups stage built on your code: Create (or,
+// where the controllers are v1, the bonus's CreateV1) at
 // <root>/unboxed/<id>, then SetMemory, SetPids and SetCPU for the limits
 // that are not zero.
 func learnerNewCgroup(id string, limits cgroupslib.Limits) (_ cgroupslib.Cgroup, err error) {
@@ -93,24 +94,12 @@ func learnerNewCgroup(id string, limits cgroupslib.Limits) (_ cgroupslib.Cgroup,
 	if err != nil {
 		return nil, err
 	}
-	want := map[string]string{}
-	for c, root := range roots {
-		want[c] = filepath.Join(root, parentName, id)
-	}
-	if version == "v2" {
-		want = map[string]string{"": filepath.Join(roots[""], parentName, id)}
-	}
-	recordDirs(want)
-	cg, err := guard(func() (*cgroups.Cgroup, error) { return cgroups.Create(version, roots, parentName+"/"+id) })
+	cg, want, err := create(version, roots, id)
 	if err != nil {
 		sweep(want)
-		return nil, fmt.Errorf("your Create: %w", err)
+		return nil, err
 	}
-	if cg == nil || cg.Version != version || fmt.Sprint(cg.Dirs) != fmt.Sprint(want) {
-		sweep(want)
-		return nil, fmt.Errorf("your Create(%q, %v, %q) returned %+v, want Version %q and Dirs %v", version, roots, parentName+"/"+id, cg, version, want)
-	}
-	a := &adapter{cg: cg, want: want}
+	a := &adapter{cg: cg, version: version, want: want}
 	set := func(what string, f func() error) error {
 		if _, err := guard(func() (struct{}, error) { return struct{}{}, f() }); err != nil {
 			return errors.Join(fmt.Errorf("your %s: %w", what, err), a.Destroy())
@@ -146,11 +135,12 @@ func guard[T any](f func() (T, error)) (v T, err error) {
 	return f()
 }
 
-// adapter is your *cgroups.Cgroup as the runtime's cgroupslib.Cgroup.
+// adapter is your cgroup as the runtime's cgroupslib.Cgroup.
 type adapter struct {
-	cg   *cgroups.Cgroup
-	want map[string]string
-	done bool
+	cg      learnerCgroup
+	version string
+	want    map[string]string
+	done    bool
 }
 
 func (a *adapter) SetMemory(bytes int64) error { return a.cg.SetMemory(bytes) }
@@ -205,9 +195,9 @@ func (a *adapter) Destroy() error {
 
 // Stats reads the cgroup's counters (the same files the library reads).
 func (a *adapter) Stats() (cgroupslib.Stats, error) {
-	s := cgroupslib.Stats{Version: a.cg.Version}
+	s := cgroupslib.Stats{Version: a.version}
 	mem, pids, cpu := a.want["memory"], a.want["pids"], a.want["cpu"]
-	if a.cg.Version == "v2" {
+	if a.version == "v2" {
 		mem, pids, cpu = a.want[""], a.want[""], a.want[""]
 		s.MemoryPeak = readInt(mem, "memory.peak")
 		s.MemoryLimit = readInt(mem, "memory.max")
@@ -301,14 +291,21 @@ func hasSubdirs(dir string) bool {
 }
 
 // needCgroups skips the test, with the reason, when this process cannot
-// make cgroups with the controllers named, and sweeps every cgroup made
+// make cgroups of the version named with the controllers named: "v2" for
+// your Cgroup, "v1" for the bonus's CgroupV1. It sweeps every cgroup made
 // through learnerNewCgroup when the test ends, whatever happened.
-func needCgroups(l *lessontest.T, controllers ...string) {
+func needCgroups(l *lessontest.T, want string, controllers ...string) {
 	l.Helper()
 	l.NeedPrivileges()
 	version, roots, err := cgroupRoots()
 	if err != nil {
 		l.Skipf("cannot make cgroups here: %v", err)
+	}
+	switch {
+	case version == "v1" && want == "v2":
+		l.NotOnThisHost("the memory, pids and cpu controllers are cgroup v1 here (hybrid or v1), where your v2 Cgroup cannot limit anything; TestBonusV1Limits runs this check on the bonus's CgroupV1, and on a v2 machine such as the workshop's VM it runs on your Cgroup")
+	case version == "v2" && want == "v1":
+		l.NotOnThisHost("the controllers are cgroup v2 here; TestBonusV1Files checks your CgroupV1 on a fake v1 tree, and on a host whose controllers are v1 this runs on the real kernel")
 	}
 	if lessontest.Privileges() != "root" && version != "v2" {
 		l.Skip("cgroup v1 has no safe delegation, so its limits need real root: go test -exec sudo ./lessons/05")

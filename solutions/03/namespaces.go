@@ -1,7 +1,7 @@
 // Package namespaces is lesson 03: namespaces. You write the three steps
 // that give a container its own view of the kernel: the clone(2) flags that
 // create its namespaces, its own hostname, and a /proc that shows only its
-// own processes.
+// own processes; and the init that stays PID 1 inside (init.go).
 //
 // Read the notes first: go run ./lessons notes 3
 package namespaces

@@ -92,6 +92,10 @@ func printMarks(pkg *workshop.PackageResult) (passed, failed int) {
 		case "skip":
 			fmt.Printf("  - %s (skipped: %s)\n", t.Name, strings.Join(failureLines(t.Output), " "))
 		default:
+			if workshop.IsBonus(t.Name) {
+				fmt.Printf("  ✗ %s (a bonus: not required)\n", t.Name)
+				continue
+			}
 			failed++
 			fmt.Printf("  ✗ %s\n", t.Name)
 		}

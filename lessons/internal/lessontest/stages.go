@@ -2,6 +2,7 @@ package lessontest
 
 import (
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 
@@ -27,6 +28,9 @@ func wrapStages(s container.Stages) container.Stages {
 	}
 	if f := s.MountProc; f != nil {
 		s.MountProc = func() error { return step("MountProc", f) }
+	}
+	if f := s.Supervise; f != nil {
+		s.Supervise = supervisor(f)
 	}
 	if f := s.MakePrivate; f != nil {
 		s.MakePrivate = func() error { return step("MakePrivate", f) }
@@ -58,10 +62,26 @@ func step(name string, f func() error) (err error) {
 	return nil
 }
 
+// supervisor wraps the learner's Supervise, which runs in the init after
+// the command started, where no error can reach the runtime any more: a
+// panic (a TODO stub) is said on the container's stderr, and the init
+// exits with 125, the runtime's own failure.
+func supervisor(f func(int, <-chan os.Signal, bool) int) func(int, <-chan os.Signal, bool) int {
+	return func(command int, sigs <-chan os.Signal, terminalKeys bool) (code int) {
+		defer func() {
+			if p := recover(); p != nil {
+				fmt.Fprintf(os.Stderr, "your Supervise panicked: %v\n", p)
+				code = container.ExitRuntimeError
+			}
+		}()
+		return f(command, sigs, terminalKeys)
+	}
+}
+
 // yourStep finds the step an error names: "your PivotRoot: ...", lesson
 // 05's "your SetMemory: ...", or the runtime's "the MountOverlay stage
 // left no overlay filesystem there".
-var yourStep = regexp.MustCompile(`(?:your|the) ([A-Z][A-Za-z]+)(?:\b| stage)`)
+var yourStep = regexp.MustCompile(`(?:your|the) ([A-Z][A-Za-z0-9]+)(?:\b| stage)`)
 
 // loaderMissing is how the runtime reports an execve(2) that failed with
 // ENOENT: in lesson 02 that is the missing loader far more often than a
@@ -77,9 +97,12 @@ var stepSections = map[int]map[string]string{
 	3: {"SetHostname": "uts-the-hostname", "MountProc": "a-fresh-proc"},
 	4: {"MakePrivate": "mount-propagation", "PivotRoot": "pivot-root", "MountStandard": "what-a-container-expects-to-find"},
 	5: {"Create": "cgroup-v2", "SetMemory": "cgroup-v2", "SetPids": "cgroup-v2", "SetCPU": "cgroup-v2",
-		"Add": "joining-before-exec", "Destroy": "cleaning-up"},
+		"Add": "joining-before-exec", "Destroy": "cleaning-up", "CreateV1": cgroupV1Section},
 	6: {"MountOverlay": "the-stack"},
 }
+
+// cgroupV1Section is lesson 05's aside on cgroup v1, the bonus.
+const cgroupV1Section = "aside-optional-cgroup-v1-the-bonus"
 
 // sectionFor returns the notes section of the step that msg says failed,
 // or "" when msg names none of this lesson's steps.
@@ -98,8 +121,10 @@ func sectionFor(lesson int, msg string) string {
 	case m[1] == "MountStandard":
 		section = mountStandardSection(msg, section)
 	case lesson == 5 && section == "cgroup-v2":
+		// Where the controllers are v1, the real kernel's limits run on
+		// the bonus's CgroupV1, whose methods have the same names.
 		if version, _, err := cgroups.Roots(); err == nil && version == "v1" {
-			section = "cgroup-v1"
+			section = cgroupV1Section
 		}
 	}
 	return section

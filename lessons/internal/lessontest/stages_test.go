@@ -2,6 +2,7 @@ package lessontest
 
 import (
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -24,8 +25,8 @@ func TestStepSectionsExist(t *testing.T) {
 			_, ok := notes.Section(slug)
 			assert.True(t, ok, "lesson %d: the section %q of step %s", lesson, slug, step)
 		}
-		for _, slug := range []string{"masking", "dev", "sys-read-only", "cgroup-v1"} {
-			if lesson == 4 && slug != "cgroup-v1" || lesson == 5 && slug == "cgroup-v1" {
+		for _, slug := range []string{"masking", "dev", "sys-read-only", cgroupV1Section} {
+			if lesson == 4 && slug != cgroupV1Section || lesson == 5 && slug == cgroupV1Section {
 				_, ok := notes.Section(slug)
 				assert.True(t, ok, "lesson %d: the section %q", lesson, slug)
 			}
@@ -63,4 +64,30 @@ func TestFailedStepPointsAtItsSection(t *testing.T) {
 	assert.Equal(t, "the-stack", sectionFor(6, "mount overlay /m: the MountOverlay stage left no overlay filesystem there"))
 	assert.Equal(t, "", sectionFor(6, "your code panicked: x"))
 	assert.Equal(t, "shared-libraries-and-the-loader", sectionFor(2, "exec /bin/sh: no such file or directory"))
+}
+
+// A panicking Supervise, which runs in the init after the command
+// started, says so on the container's stderr and ends the init with 125.
+func TestPanickingSuperviseSaysSo(t *testing.T) {
+	s := wrapStages(container.Stages{Supervise: func(int, <-chan os.Signal, bool) int {
+		panic("TODO(lesson 3): write Supervise")
+	}})
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	stderr := os.Stderr
+	os.Stderr = w
+	code := s.Supervise(1, nil, false)
+	os.Stderr = stderr
+	w.Close()
+	said, err := io.ReadAll(r)
+	require.NoError(t, err)
+	assert.Equal(t, container.ExitRuntimeError, code)
+	assert.Equal(t, "your Supervise panicked: TODO(lesson 3): write Supervise\n", string(said))
+	ok := wrapStages(container.Stages{Supervise: func(int, <-chan os.Signal, bool) int { return 7 }})
+	assert.Equal(t, 7, ok.Supervise(1, nil, false), "a Supervise that returns keeps its status")
+}
+
+// The marker of a test this machine cannot run is the one verify knows.
+func TestNotOnThisHostIsWhatVerifyKnows(t *testing.T) {
+	assert.Equal(t, workshop.NotOnThisHost, notOnThisHost)
 }

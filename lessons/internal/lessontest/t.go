@@ -112,6 +112,19 @@ func (l *T) NeedPrivileges() {
 	}
 }
 
+// notOnThisHost starts the message of NotOnThisHost; verify knows it
+// (workshop.NotOnThisHost).
+const notOnThisHost = "not on this host: "
+
+// NotOnThisHost skips a test that this machine cannot run, whoever runs
+// it: the kernel lacks what it needs, and root would not help. why says
+// what is missing and where the test does run. verify does not count the
+// skip against the lesson, as it does a skip for want of privileges.
+func (l *T) NotOnThisHost(why string) {
+	l.Helper()
+	l.Skip(notOnThisHost + why)
+}
+
 func show(v any) string {
 	switch v := v.(type) {
 	case string:
