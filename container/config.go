@@ -100,6 +100,9 @@ type Config struct {
 	// Security is what the command may do. The zero value is safe:
 	// Docker's default capabilities, no_new_privs and seccomp filter.
 	Security Security
+	// Extras are what an OCI bundle may ask for beyond the fields above
+	// (a start gate, sysctls, mounts, devices, ...). The zero value: none.
+	Extras
 }
 
 // Volume is a host directory mounted into the container.
@@ -180,6 +183,9 @@ func (c *Config) validate() error {
 		return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf("a seccomp profile and an unconfined or privileged container contradict each other (want one of them)")}
 	}
 	if err := c.validateStorage(); err != nil {
+		return err
+	}
+	if err := c.validateExtras(); err != nil {
 		return err
 	}
 	if c.ReadOnly && c.Rootfs == "" {

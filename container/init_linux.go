@@ -14,7 +14,7 @@ import (
 
 // initName is the child name under which the runtime re-executes itself to
 // become a container's init.
-const initName = "unboxed-init"
+const initName = InitName
 
 func init() { Register(initName, containerInit) }
 
@@ -47,6 +47,16 @@ func containerInit() {
 		fail(report, ExitRuntimeError, "read spec", "", err)
 	}
 	specFile.Close()
+	gate := -1
+	if s.Extras.Gate != "" {
+		var err error
+		if gate, err = openGate(s.Extras.Gate); err != nil {
+			failWith(report, err)
+		}
+	}
+	if err := applyExtras(s.Extras); err != nil {
+		failWith(report, err)
+	}
 
 	if s.has(Mount) && s.Rootfs != "" {
 		if err := enterCgroupNamespace(); err != nil {
@@ -84,6 +94,11 @@ func containerInit() {
 	if s.Pids != "" {
 		if err := limitPids(s.Pids); err != nil {
 			fail(report, ExitRuntimeError, "set pids limit", "pids.max", err)
+		}
+	}
+	if gate >= 0 {
+		if err := passGate(report, gate); err != nil {
+			failWith(report, err)
 		}
 	}
 	err := unix.Exec(path, s.Args, s.Env)
@@ -148,6 +163,11 @@ func setUp(s spec) error {
 	if err := mountVolumes(s.Rootfs, s.Volumes); err != nil {
 		return err
 	}
+	if s.Extras.Mounts != nil && s.Rootfs != "" {
+		if err := mountBundle(s.Rootfs, s.Extras); err != nil {
+			return err
+		}
+	}
 	if s.Rootfs != "" && inUserNamespace() {
 		if err := prepareUserNamespaceRoot(s.Rootfs); err != nil {
 			return err
@@ -173,6 +193,9 @@ func setUp(s spec) error {
 		return st.MountProc()
 	default:
 		return nil
+	}
+	if s.Extras.Mounts != nil {
+		return afterBundleMounts(s)
 	}
 	if err := st.MountStandard(); err != nil {
 		return err

@@ -129,6 +129,9 @@ func initCommand(cfg Config) (*exec.Cmd, error) {
 		return nil, err
 	}
 	cmd.SysProcAttr = sysProcAttr(flags, cfg.Namespaces)
+	if cfg.Detach {
+		cmd.SysProcAttr.Pdeathsig = 0 // it outlives this process
+	}
 	if r := cfg.UserRange; r != (IDRange{}) {
 		// Root of the namespace is the range's first id; the child
 		// becomes it once the maps are written, before it execs the init.
@@ -233,7 +236,11 @@ func (c *Container) handshake(cfg Config, specW, reportR *os.File) error {
 		return c.abort(&Error{Code: ExitRuntimeError, Op: "send spec", Err: err})
 	}
 	specW.Close()
-	if failure := readReport(reportR); failure != nil {
+	read := readReport
+	if cfg.Gate != "" {
+		read = readGateReport // the command waits at the gate
+	}
+	if failure := read(reportR); failure != nil {
 		return c.abort(failure)
 	}
 	if c.signal != nil {

@@ -41,6 +41,9 @@ func secure(s spec) error {
 	if err := dropCapabilities(s); err != nil {
 		return err
 	}
+	if err := applyCapabilitySets(s.Extras.Capabilities); err != nil {
+		return err
+	}
 	if !s.Security.NewPrivileges {
 		return loadFilter(s)
 	}

@@ -41,13 +41,15 @@ type spec struct {
 	Security Security
 	Caps     []string
 	User     string
+	// What an OCI bundle asks for besides (extras_linux.go).
+	Extras Extras
 }
 
 func newSpec(cfg Config) spec {
 	s := spec{
 		Args: cfg.Args, Env: cfg.Env, Dir: cfg.Dir, Init: cfg.Init, Namespaces: cfg.Namespaces,
 		Rootfs: cfg.Rootfs, Hostname: cfg.Hostname, ReadOnly: cfg.ReadOnly, NoPivot: cfg.NoPivot,
-		Volumes: cfg.Volumes, Security: cfg.Security, User: cfg.User,
+		Volumes: cfg.Volumes, Security: cfg.Security, User: cfg.User, Extras: cfg.Extras,
 	}
 	s.Caps, _ = cfg.Security.Capabilities() // validate checked it
 	if s.Env == nil {

@@ -1,0 +1,114 @@
+package container
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Extras are the parts of a container that an OCI bundle (the
+// runtime-spec's config.json, see internal/oci) can ask for and Docker's
+// flags cannot. Config embeds it; its zero value changes nothing.
+type Extras struct {
+	// Gate holds the command back once the container is set up: the path
+	// of a FIFO (mkfifo(3), mode 0622) that the init opens for writing
+	// just before execve(2), which blocks until another process opens it
+	// for reading (runc's exec.fifo; unboxed start). Start returns once
+	// the init waits there. Empty: the command runs at once.
+	Gate string
+	// Detach lets the container outlive the runtime's process: no
+	// parent-death signal kills it when that process exits, and its
+	// cgroup stays until someone removes it. False: the container dies
+	// with the runtime.
+	Detach bool
+	// Sysctl sets kernel parameters of the container's own namespaces
+	// (net.*, kernel.msg*, ...), by their dotted names, before anything
+	// else is set up. Nil: none.
+	Sysctl map[string]string
+	// Mounts replace the standard mounts (/proc, /sys, /dev and its
+	// devices): each is mounted in order inside the rootfs before the
+	// root moves, and /dev gets the standard device nodes and links if
+	// it lacks them. Nil: the standard mounts (MountStandard).
+	Mounts []MountSpec
+	// Devices are device nodes made in the container's /dev. Nil: the
+	// standard ones only.
+	Devices []Device
+	// MaskedPaths and ReadonlyPaths replace runc's lists of paths hidden
+	// and made read-only (in /proc and /sys). Nil: runc's lists; empty:
+	// none.
+	MaskedPaths, ReadonlyPaths []string
+	// Capabilities gives each of the five sets its own list of names
+	// (CAP_CHOWN, ...); Security.Capabilities() is then the bounding
+	// set. Nil: every set but the inheritable one is that list.
+	Capabilities *CapabilitySets
+	// AdditionalGids are more groups for the command, besides those the
+	// container's /etc/group gives the user. Nil: none.
+	AdditionalGids []int
+}
+
+// MountSpec is one mount of an OCI bundle: Source mounted on Destination, a
+// path inside the container, as filesystem Type with Options (mount(8)'s
+// names: ro, nosuid, bind, rbind, private, mode=755, ...).
+type MountSpec struct {
+	Destination string
+	Type        string
+	Source      string
+	Options     []string
+}
+
+// Device is a device node to make in the container: Type "c" (character),
+// "b" (block) or "p" (FIFO), its numbers, mode and owner.
+type Device struct {
+	Path         string
+	Type         string
+	Major, Minor int64
+	Mode         uint32 // permission bits; 0 means 0666
+	UID, GID     uint32
+}
+
+// CapabilitySets are the five capability sets of capabilities(7).
+type CapabilitySets struct {
+	Bounding, Effective, Permitted, Inheritable, Ambient []string
+}
+
+// KnownSyscall says whether this architecture has the system call name.
+func KnownSyscall(name string) bool { return knownSyscall(name) }
+
+// ipcSysctls are the kernel.* parameters that belong to an IPC namespace
+// (ipc_namespaces(7)); fs.mqueue.* does too.
+var ipcSysctls = []string{
+	"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+	"kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+}
+
+// validateExtras refuses what would change the host rather than the
+// container: a sysctl that no namespace of the container's owns.
+func (c *Config) validateExtras() error {
+	bad := func(format string, a ...any) error {
+		return &Error{Code: ExitRuntimeError, Op: "config", Err: fmt.Errorf(format, a...)}
+	}
+	if c.Gate != "" && c.Init {
+		return bad("a start gate and an init cannot go together (want one of them)")
+	}
+	for name := range c.Sysctl {
+		var ns Namespace
+		switch {
+		case strings.HasPrefix(name, "net."):
+			ns = Network
+		case slices.Contains(ipcSysctls, name) || strings.HasPrefix(name, "fs.mqueue."):
+			ns = IPC
+		case name == "kernel.hostname" || name == "kernel.domainname":
+			ns = UTS
+		default:
+			return bad("sysctl %q is not in a namespace of the container: it would change the host (want e.g. net.ipv4.ip_forward or kernel.shmmax)", name)
+		}
+		if !c.has(ns) {
+			return bad("sysctl %q needs the %s namespace, or it would change the host's", name, ns)
+		}
+	}
+	return nil
+}
+
+// InitName is the argv[0] of a container's init: ps(1) shows it until the
+// init becomes the command, so a process waiting at its Gate has it.
+const InitName = "unboxed-init"

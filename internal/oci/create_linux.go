@@ -1,0 +1,140 @@
+package oci
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/unboxed-go/unboxed/container"
+)
+
+// createOptions are create's and run's flags.
+type createOptions struct {
+	bundle, pidFile, consoleSocket string
+}
+
+// create sets the container up to its gate and records it; detach says
+// it outlives this process (create) rather than being waited for (run).
+// It returns the started container, still at its gate.
+func (s store) create(id string, o createOptions, detach bool) (*container.Container, *Bundle, error) {
+	if err := checkID(id); err != nil {
+		return nil, nil, err
+	}
+	b, err := LoadBundle(o.bundle)
+	if err != nil {
+		return nil, nil, err
+	}
+	if o.consoleSocket != "" {
+		return nil, nil, fmt.Errorf("--console-socket %s: process.terminal is false in config.json, and unboxed has no terminal support yet (want no --console-socket)", o.consoleSocket)
+	}
+	for _, w := range b.Warnings {
+		fmt.Fprintf(os.Stderr, "unboxed: warning: %s\n", w)
+	}
+	if err := os.MkdirAll(s.root, 0o711); err != nil {
+		return nil, nil, err
+	}
+	if err := os.Mkdir(s.dir(id), 0o711); err != nil {
+		if !errors.Is(err, os.ErrExist) {
+			return nil, nil, err
+		}
+		if _, lerr := s.load(id); lerr == nil {
+			return nil, nil, fmt.Errorf("container id %q is in use (unboxed delete %s, or another id)", id, id)
+		}
+		// load swept what a killed create left: try once more.
+		if err := os.Mkdir(s.dir(id), 0o711); err != nil {
+			return nil, nil, fmt.Errorf("container id %q is in use (unboxed delete %s, or another id)", id, id)
+		}
+	}
+	unlock, err := s.lock(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer unlock()
+	c, err := s.setUp(id, b, detach)
+	if err != nil {
+		os.RemoveAll(s.dir(id))
+		return nil, nil, err
+	}
+	if o.pidFile != "" {
+		if err := writeAtomic(o.pidFile, []byte(strconv.Itoa(c.Pid()))); err != nil {
+			_ = c.Signal(unix.SIGKILL)
+			os.RemoveAll(s.dir(id))
+			return nil, nil, fmt.Errorf("--pid-file: %w", err)
+		}
+	}
+	return c, b, nil
+}
+
+// setUp starts the init to its gate, gives it the limits only the
+// runtime can set from outside, records it and runs the hooks of create.
+func (s store) setUp(id string, b *Bundle, detach bool) (*container.Container, error) {
+	if err := unix.Mkfifo(s.fifo(id), 0o622); err != nil {
+		return nil, fmt.Errorf("make gate: %w", err)
+	}
+	// mkfifo(3) applies the umask: the mode must let any user write.
+	if err := os.Chmod(s.fifo(id), 0o622); err != nil {
+		return nil, err
+	}
+	cfg := b.Config
+	cfg.Gate, cfg.Detach = s.fifo(id), detach
+	cfg.Stdin, cfg.Stdout, cfg.Stderr = os.Stdin, os.Stdout, os.Stderr
+	c, err := container.Start(context.Background(), cfg)
+	if err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*container.Container, error) {
+		_ = c.Signal(unix.SIGKILL)
+		if !detach {
+			_, _ = c.Wait()
+		}
+		return nil, err
+	}
+	if err := outside(c.Pid(), b); err != nil {
+		return fail(err)
+	}
+	_, start, _ := procStat(c.Pid())
+	r := &record{ID: id, Pid: c.Pid(), StartTime: start, Bundle: b.Dir, Created: time.Now().UTC(), Annotations: b.Spec.Annotations}
+	if err := s.save(r); err != nil {
+		return fail(err)
+	}
+	if h := b.Spec.Hooks; h != nil {
+		//lint:ignore SA1019 prestart is deprecated but still part of the runtime-spec, and runc runs it
+		hooks := append(append([]hookSpec{}, h.Prestart...), h.CreateRuntime...)
+		if err := runHooks("prestart/createRuntime", hooks, r.ociState()); err != nil {
+			return fail(err)
+		}
+	}
+	return c, nil
+}
+
+// outside sets, on the init waiting at its gate, what the runtime sets
+// from outside: the rlimits (prlimit(2)) and oom_score_adj (proc(5)). Both
+// stay across the init's execve.
+func outside(pid int, b *Bundle) error {
+	for _, r := range b.Rlimits {
+		lim := unix.Rlimit{Cur: r.Soft, Max: r.Hard}
+		if err := unix.Prlimit(pid, r.Resource, &lim, nil); err != nil {
+			return fmt.Errorf("process.rlimits %s: prlimit: %w", r.Type, err)
+		}
+	}
+	if b.OOMScoreAdj != nil {
+		path := fmt.Sprintf("/proc/%d/oom_score_adj", pid)
+		if err := os.WriteFile(path, []byte(strconv.Itoa(*b.OOMScoreAdj)), 0); err != nil {
+			return fmt.Errorf("process.oomScoreAdj: %w", err)
+		}
+	}
+	return nil
+}
+
+func writeAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
