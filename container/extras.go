@@ -44,6 +44,18 @@ type Extras struct {
 	// AdditionalGids are more groups for the command, besides those the
 	// container's /etc/group gives the user. Nil: none.
 	AdditionalGids []int
+	// Rlimits are the command's resource limits (setrlimit(2)), set by
+	// the init before it drops its capabilities. Nil: the runtime's.
+	Rlimits []Rlimit
+	// OOMScoreAdj is the command's oom_score_adj (proc(5)), -1000 to
+	// 1000. Nil: the runtime's.
+	OOMScoreAdj *int
+}
+
+// Rlimit is one resource limit: Resource is its number (unix.RLIMIT_NOFILE).
+type Rlimit struct {
+	Resource   int
+	Soft, Hard uint64
 }
 
 // MountSpec is one mount of an OCI bundle: Source mounted on Destination, a

@@ -7,7 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -73,6 +75,18 @@ func applyExtras(x Extras) error {
 		readOnlyPaths = x.ReadonlyPaths
 	}
 	extraGroups = x.AdditionalGids
+	for _, r := range x.Rlimits {
+		// syscall's Setrlimit, not unix's: it tells the Go runtime, which
+		// would otherwise put back its own RLIMIT_NOFILE at execve.
+		if err := syscall.Setrlimit(r.Resource, &syscall.Rlimit{Cur: r.Soft, Max: r.Hard}); err != nil {
+			return &Error{Code: ExitRuntimeError, Op: "setrlimit", Path: strconv.Itoa(r.Resource), Err: err}
+		}
+	}
+	if x.OOMScoreAdj != nil {
+		if err := os.WriteFile("/proc/self/oom_score_adj", []byte(strconv.Itoa(*x.OOMScoreAdj)), 0); err != nil {
+			return &Error{Code: ExitRuntimeError, Op: "oom_score_adj", Err: err}
+		}
+	}
 	for name, value := range x.Sysctl {
 		path := "/proc/sys/" + strings.ReplaceAll(name, ".", "/")
 		if err := os.WriteFile(path, []byte(value), 0); err != nil {

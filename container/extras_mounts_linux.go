@@ -27,7 +27,7 @@ var mountFlags = map[string]struct {
 	"diratime": {true, unix.MS_NODIRATIME}, "relatime": {false, unix.MS_RELATIME},
 	"norelatime": {true, unix.MS_RELATIME}, "strictatime": {false, unix.MS_STRICTATIME},
 	"nostrictatime": {true, unix.MS_STRICTATIME},
-	"bind": {false, unix.MS_BIND}, "rbind": {false, unix.MS_BIND | unix.MS_REC},
+	"bind":          {false, unix.MS_BIND}, "rbind": {false, unix.MS_BIND | unix.MS_REC},
 }
 
 // propagationFlags are the options that set a mount's propagation

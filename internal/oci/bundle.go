@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,22 +37,9 @@ type Bundle struct {
 	Dir    string // the bundle directory, absolute
 	Spec   *specs.Spec
 	Config container.Config
-	// Rlimits are set on the init with prlimit(2) while it waits at its
-	// gate; they survive its execve.
-	Rlimits []Rlimit
-	// OOMScoreAdj is written to /proc/PID/oom_score_adj then too; nil
-	// leaves the runtime's.
-	OOMScoreAdj *int
 	// Warnings name what the mapping applied less exactly than the file
 	// says, never more loosely (a seccomp rule with argument conditions).
 	Warnings []string
-}
-
-// Rlimit is one resource limit (getrlimit(2)).
-type Rlimit struct {
-	Type       string // RLIMIT_NOFILE, ...
-	Resource   int    // its number
-	Soft, Hard uint64
 }
 
 // rlimits are the resources of getrlimit(2), at their numbers on the
@@ -100,6 +88,8 @@ func ParseSpec(data []byte) (*specs.Spec, error) {
 			return nil, fmt.Errorf("field %s: a JSON %s where the runtime-spec wants a %s (want e.g. \"hostname\": \"box\")", typeErr.Field, typeErr.Value, typeErr.Type)
 		case errors.As(err, &syntaxErr):
 			return nil, fmt.Errorf("not valid JSON at byte %d: %v", syntaxErr.Offset, err)
+		case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+			return nil, fmt.Errorf("not valid JSON: it ends before the object does")
 		}
 		return nil, fmt.Errorf("%v (the runtime-spec's fields only; see unboxed spec)", err)
 	}

@@ -85,15 +85,15 @@ func mapProcess(p *specs.Process, b *Bundle) error {
 		return fmt.Errorf("process: missing (want e.g. \"process\": {\"args\": [\"sh\"], \"cwd\": \"/\"})")
 	}
 	refuse := map[string]bool{
-		"process.terminal (no console socket yet)":       p.Terminal,
-		"process.consoleSize":                            p.ConsoleSize != nil,
-		"process.commandLine (Windows only)":             p.CommandLine != "",
-		"process.apparmorProfile (no AppArmor support)":  p.ApparmorProfile != "",
-		"process.selinuxLabel (no SELinux support)":      p.SelinuxLabel != "",
-		"process.scheduler":                              p.Scheduler != nil,
-		"process.ioPriority":                             p.IOPriority != nil,
-		"process.execCPUAffinity":                        p.ExecCPUAffinity != nil,
-		"process.user.username (Windows only)":           p.User.Username != "",
+		"process.terminal (no console socket yet)":        p.Terminal,
+		"process.consoleSize":                             p.ConsoleSize != nil,
+		"process.commandLine (Windows only)":              p.CommandLine != "",
+		"process.apparmorProfile (no AppArmor support)":   p.ApparmorProfile != "",
+		"process.selinuxLabel (no SELinux support)":       p.SelinuxLabel != "",
+		"process.scheduler":                               p.Scheduler != nil,
+		"process.ioPriority":                              p.IOPriority != nil,
+		"process.execCPUAffinity":                         p.ExecCPUAffinity != nil,
+		"process.user.username (Windows only)":            p.User.Username != "",
 		"process.user.umask (the umask stays the init's)": p.User.Umask != nil,
 	}
 	for field, set := range refuse {
@@ -129,12 +129,12 @@ func mapProcess(p *specs.Process, b *Bundle) error {
 		if r.Soft > r.Hard {
 			return fmt.Errorf("process.rlimits[%d] (%s): soft %d above hard %d", i, r.Type, r.Soft, r.Hard)
 		}
-		b.Rlimits = append(b.Rlimits, Rlimit{Type: r.Type, Resource: n, Soft: r.Soft, Hard: r.Hard})
+		cfg.Rlimits = append(cfg.Rlimits, container.Rlimit{Resource: n, Soft: r.Soft, Hard: r.Hard})
 	}
 	if p.OOMScoreAdj != nil && (*p.OOMScoreAdj < -1000 || *p.OOMScoreAdj > 1000) {
 		return fmt.Errorf("process.oomScoreAdj %d: want -1000 to 1000", *p.OOMScoreAdj)
 	}
-	b.OOMScoreAdj = p.OOMScoreAdj
+	cfg.OOMScoreAdj = p.OOMScoreAdj
 	return nil
 }
 

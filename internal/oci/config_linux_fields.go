@@ -23,14 +23,14 @@ func mapLinux(l *specs.Linux, b *Bundle) error {
 	refuse := map[string]bool{
 		"linux.uidMappings (no user namespace yet)": len(l.UIDMappings) > 0,
 		"linux.gidMappings (no user namespace yet)": len(l.GIDMappings) > 0,
-		"linux.cgroupsPath":                          l.CgroupsPath != "",
-		"linux.netDevices":                           len(l.NetDevices) > 0,
-		"linux.rootfsPropagation":                    l.RootfsPropagation != "",
-		"linux.mountLabel (no SELinux support)":      l.MountLabel != "",
-		"linux.intelRdt":                             l.IntelRdt != nil,
-		"linux.memoryPolicy":                         l.MemoryPolicy != nil,
-		"linux.personality":                          l.Personality != nil,
-		"linux.timeOffsets":                          len(l.TimeOffsets) > 0,
+		"linux.cgroupsPath":                         l.CgroupsPath != "",
+		"linux.netDevices":                          len(l.NetDevices) > 0,
+		"linux.rootfsPropagation":                   l.RootfsPropagation != "",
+		"linux.mountLabel (no SELinux support)":     l.MountLabel != "",
+		"linux.intelRdt":                            l.IntelRdt != nil,
+		"linux.memoryPolicy":                        l.MemoryPolicy != nil,
+		"linux.personality":                         l.Personality != nil,
+		"linux.timeOffsets":                         len(l.TimeOffsets) > 0,
 	}
 	for field, set := range refuse {
 		if set {

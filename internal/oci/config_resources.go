@@ -44,9 +44,7 @@ func mapResources(r *specs.LinuxResources, b *Bundle) error {
 
 // mapSeccomp maps the runtime-spec's seccomp object onto the library's
 // profile (Docker's format, a subset of the same). None means no filter,
-// as the runtime-spec says. A rule that allows a call only for some
-// arguments is left out when the default refuses that call: the filter
-// is then stricter than the file, never looser, and a warning says so.
+// as the runtime-spec says.
 func mapSeccomp(s *specs.LinuxSeccomp, b *Bundle) error {
 	sec := &b.Config.Security
 	if s == nil {
@@ -67,18 +65,51 @@ func mapSeccomp(s *specs.LinuxSeccomp, b *Bundle) error {
 		if len(names) == 0 {
 			continue
 		}
-		if len(r.Args) > 0 {
-			if r.Action == specs.ActAllow && s.DefaultAction != specs.ActAllow {
-				b.Warnings = append(b.Warnings, fmt.Sprintf("linux.seccomp.syscalls[%d] (%v): argument conditions are not applied; the default action refuses these calls instead", i, names))
-				continue
-			}
-			return unsupported(fmt.Sprintf("linux.seccomp.syscalls[%d].args", i), "argument conditions, except on a rule that allows what the default refuses")
+		rule := container.SeccompRule{Names: names, Action: string(r.Action), ErrnoRet: r.ErrnoRet}
+		conds, err := seccompArgs(i, r.Args)
+		if err != nil {
+			return err
 		}
-		p.Syscalls = append(p.Syscalls, container.SeccompRule{Names: names, Action: string(r.Action), ErrnoRet: r.ErrnoRet})
+		if len(conds) == 0 {
+			p.Syscalls = append(p.Syscalls, rule)
+		}
+		for _, c := range conds {
+			rule.ArgConditions = c
+			p.Syscalls = append(p.Syscalls, rule)
+		}
 	}
 	if _, err := container.ParseSeccompProfile(mustJSON(p)); err != nil {
 		return fmt.Errorf("linux.seccomp: %w", err)
 	}
 	sec.Seccomp = p
 	return nil
+}
+
+// seccompArgs maps a rule's argument conditions: all must hold, except
+// that several equalities on one argument are alternatives (as runc and
+// libseccomp read them), each becoming a rule of its own.
+func seccompArgs(i int, args []specs.LinuxSeccompArg) ([][]container.SeccompArg, error) {
+	if len(args) == 0 {
+		return nil, nil
+	}
+	var all []container.SeccompArg
+	sameIndex := true
+	for j, a := range args {
+		if a.Op != specs.OpEqualTo && a.Op != specs.OpMaskedEqual {
+			return nil, unsupported(fmt.Sprintf("linux.seccomp.syscalls[%d].args[%d].op %q", i, j, a.Op), "want SCMP_CMP_EQ or SCMP_CMP_MASKED_EQ")
+		}
+		if a.Index > 5 {
+			return nil, fmt.Errorf("linux.seccomp.syscalls[%d].args[%d].index %d: want 0 to 5", i, j, a.Index)
+		}
+		all = append(all, container.SeccompArg{Index: a.Index, Value: a.Value, ValueTwo: a.ValueTwo, Op: string(a.Op)})
+		sameIndex = sameIndex && a.Index == args[0].Index && a.Op == specs.OpEqualTo
+	}
+	if sameIndex && len(all) > 1 {
+		var alternatives [][]container.SeccompArg
+		for _, a := range all {
+			alternatives = append(alternatives, []container.SeccompArg{a})
+		}
+		return alternatives, nil
+	}
+	return [][]container.SeccompArg{all}, nil
 }

@@ -94,9 +94,6 @@ func (s store) setUp(id string, b *Bundle, detach bool) (*container.Container, e
 		}
 		return nil, err
 	}
-	if err := outside(c.Pid(), b); err != nil {
-		return fail(err)
-	}
 	_, start, _ := procStat(c.Pid())
 	r := &record{ID: id, Pid: c.Pid(), StartTime: start, Bundle: b.Dir, Created: time.Now().UTC(), Annotations: b.Spec.Annotations}
 	if err := s.save(r); err != nil {
@@ -110,25 +107,6 @@ func (s store) setUp(id string, b *Bundle, detach bool) (*container.Container, e
 		}
 	}
 	return c, nil
-}
-
-// outside sets, on the init waiting at its gate, what the runtime sets
-// from outside: the rlimits (prlimit(2)) and oom_score_adj (proc(5)). Both
-// stay across the init's execve.
-func outside(pid int, b *Bundle) error {
-	for _, r := range b.Rlimits {
-		lim := unix.Rlimit{Cur: r.Soft, Max: r.Hard}
-		if err := unix.Prlimit(pid, r.Resource, &lim, nil); err != nil {
-			return fmt.Errorf("process.rlimits %s: prlimit: %w", r.Type, err)
-		}
-	}
-	if b.OOMScoreAdj != nil {
-		path := fmt.Sprintf("/proc/%d/oom_score_adj", pid)
-		if err := os.WriteFile(path, []byte(strconv.Itoa(*b.OOMScoreAdj)), 0); err != nil {
-			return fmt.Errorf("process.oomScoreAdj: %w", err)
-		}
-	}
-	return nil
 }
 
 func writeAtomic(path string, data []byte) error {

@@ -59,8 +59,11 @@ func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)
 
 func dispatch(s store, verb string, args []string, o createOptions, force bool) error {
 	want := func(n int, usage string) error {
-		if len(args) < 1 || len(args) > n {
-			return fmt.Errorf("want %s", usage)
+		if len(args) < 1 {
+			return fmt.Errorf("no container id given (want %s)", usage)
+		}
+		if len(args) > n {
+			return fmt.Errorf("too many arguments (want %s)", usage)
 		}
 		return nil
 	}

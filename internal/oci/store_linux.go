@@ -49,8 +49,8 @@ func checkID(id string) error {
 	return nil
 }
 
-func (s store) dir(id string) string   { return filepath.Join(s.root, id) }
-func (s store) fifo(id string) string  { return filepath.Join(s.dir(id), "exec.fifo") }
+func (s store) dir(id string) string       { return filepath.Join(s.root, id) }
+func (s store) fifo(id string) string      { return filepath.Join(s.dir(id), "exec.fifo") }
 func (s store) statePath(id string) string { return filepath.Join(s.dir(id), "state.json") }
 
 // lock takes the container's lock (flock(2) on its directory): every verb
