@@ -126,7 +126,15 @@ func applyCapabilitySets(sets *CapabilitySets) error {
 		return &Error{Code: ExitRuntimeError, Op: "capabilities", Err: err}
 	}
 	eff, _ := bits(sets.Effective, perm)
-	inh, _ := bits(sets.Inheritable, ^uint64(0))
+	// capset(2) refuses an inheritable capability outside the bounding
+	// set, and this kernel may know fewer capabilities than the list.
+	var bounding uint64
+	for c := 0; c <= lastCapability(); c++ {
+		if in, _ := unix.PrctlRetInt(unix.PR_CAPBSET_READ, uintptr(c), 0, 0, 0); in == 1 {
+			bounding |= 1 << c
+		}
+	}
+	inh, _ := bits(sets.Inheritable, bounding|perm)
 	var data [2]unix.CapUserData
 	for i := range data {
 		data[i].Permitted = uint32(perm >> (32 * i))
@@ -141,6 +149,9 @@ func applyCapabilitySets(sets *CapabilitySets) error {
 		return &Error{Code: ExitRuntimeError, Op: "clear ambient capabilities", Err: err}
 	}
 	for _, n := range sets.Ambient {
+		if capabilityNumber(n) > lastCapability() {
+			continue // a capability newer than this kernel: it has none to raise
+		}
 		if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_RAISE, uintptr(capabilityNumber(n)), 0, 0); err != nil {
 			return &Error{Code: ExitRuntimeError, Op: "raise ambient capability", Path: n, Err: fmt.Errorf("%w (it must be permitted and inheritable too)", err)}
 		}

@@ -115,7 +115,9 @@ func mountOne(rootfs string, m MountSpec) error {
 			return fail(fmt.Errorf("remount: %w", err))
 		}
 	}
-	if propagation != 0 {
+	// An unbindable mount would not survive PivotRoot's recursive bind
+	// (mount_namespaces(7)): it becomes one after the root moves.
+	if propagation != 0 && propagation&unix.MS_UNBINDABLE == 0 {
 		if err := unix.Mount("", at, "", propagation, ""); err != nil {
 			return fail(fmt.Errorf("propagation: %w", err))
 		}
@@ -151,6 +153,19 @@ func mountTarget(rootfs string, m MountSpec, bind bool) (*os.File, error) {
 // once the root has moved: the masked and read-only paths, and a
 // read-only root on request.
 func afterBundleMounts(s spec) error {
+	for _, m := range s.Extras.Mounts {
+		if _, propagation, _ := parseMountOptions(m.Options); propagation&unix.MS_UNBINDABLE != 0 {
+			target, err := openInRoot("/", m.Destination)
+			if err != nil {
+				return &Error{Code: ExitRuntimeError, Op: "mount unbindable", Path: m.Destination, Err: err}
+			}
+			err = unix.Mount("", fmt.Sprintf("/proc/self/fd/%d", target.Fd()), "", propagation, "")
+			target.Close()
+			if err != nil {
+				return &Error{Code: ExitRuntimeError, Op: "mount unbindable", Path: m.Destination, Err: err}
+			}
+		}
+	}
 	if err := maskPaths(); err != nil {
 		return err
 	}
