@@ -117,7 +117,8 @@ func checkHooks(h *specs.Hooks) error {
 	if len(h.CreateContainer) > 0 || len(h.StartContainer) > 0 {
 		return unsupported("hooks.createContainer, hooks.startContainer", "hooks in the container's namespaces; want prestart, createRuntime, poststart or poststop")
 	}
-	for _, list := range [][]specs.Hook{h.Prestart, h.CreateRuntime, h.Poststart, h.Poststop} { //nolint:staticcheck // Prestart is deprecated but still in the spec
+	//lint:ignore SA1019 prestart is deprecated but still part of the runtime-spec, and runc runs it
+	for _, list := range [][]specs.Hook{h.Prestart, h.CreateRuntime, h.Poststart, h.Poststop} {
 		for _, hook := range list {
 			if !filepath.IsAbs(hook.Path) {
 				return fmt.Errorf("hooks: path %q is not absolute (want e.g. /usr/bin/true)", hook.Path)

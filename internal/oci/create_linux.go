@@ -95,7 +95,7 @@ func (s store) setUp(id string, b *Bundle, detach bool) (*container.Container, e
 		return nil, err
 	}
 	_, start, _ := procStat(c.Pid())
-	r := &record{ID: id, Pid: c.Pid(), StartTime: start, Bundle: b.Dir, Created: time.Now().UTC(), Annotations: b.Spec.Annotations}
+	r := &record{ID: id, Pid: c.Pid(), StartTime: start, Bundle: b.Dir, Created: time.Now().UTC(), Annotations: b.Spec.Annotations, Hooks: b.Spec.Hooks}
 	if err := s.save(r); err != nil {
 		return fail(err)
 	}

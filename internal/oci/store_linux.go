@@ -30,6 +30,9 @@ type record struct {
 	Bundle      string            `json:"bundle"`
 	Created     time.Time         `json:"created"`
 	Annotations map[string]string `json:"annotations,omitempty"`
+	// Hooks are the bundle's, kept for start and delete: the bundle may
+	// change or go before they run.
+	Hooks *specs.Hooks `json:"hooks,omitempty"`
 }
 
 // store is the root directory of the verbs' state.

@@ -47,27 +47,13 @@ func (s store) start(id string) error {
 	if r.status() == specs.StateCreated {
 		return fmt.Errorf("container %q did not pass its gate within 10s", id)
 	}
-	if h := r.hooks(); h != nil && len(h.Poststart) > 0 {
+	if h := r.Hooks; h != nil && len(h.Poststart) > 0 {
 		st := r.ociState()
 		if err := runHooks("poststart", h.Poststart, st); err != nil {
 			fmt.Fprintf(os.Stderr, "unboxed: warning: %v\n", err) // the runtime-spec: warn, carry on
 		}
 	}
 	return nil
-}
-
-// hooks re-reads the bundle's hooks (delete and start run after create's
-// process is gone).
-func (r *record) hooks() *specs.Hooks {
-	data, err := os.ReadFile(r.Bundle + "/config.json")
-	if err != nil {
-		return nil
-	}
-	var sp specs.Spec
-	if json.Unmarshal(data, &sp) != nil {
-		return nil
-	}
-	return sp.Hooks
 }
 
 func (s store) state(w io.Writer, id string) error {
@@ -127,7 +113,7 @@ func (s store) delete(id string, force bool) error {
 	if err := os.RemoveAll(s.dir(id)); err != nil {
 		return err
 	}
-	if h := r.hooks(); h != nil && len(h.Poststop) > 0 {
+	if h := r.Hooks; h != nil && len(h.Poststop) > 0 {
 		if err := runHooks("poststop", h.Poststop, r.ociState()); err != nil {
 			fmt.Fprintf(os.Stderr, "unboxed: warning: %v\n", err)
 		}
