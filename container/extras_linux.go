@@ -99,6 +99,30 @@ func applyExtras(x Extras) error {
 // extraGroups are Extras.AdditionalGids, for switchUser.
 var extraGroups []int
 
+// dropCapabilitiesAsUser is dropCapabilities for Extras.Capabilities, in
+// runc's order: the user first, while every thread of the init still has
+// CAP_SETUID and CAP_SETGID (a bundle's sets may leave them out, and a
+// setgroups(2) that fails on one thread only aborts the C library's
+// broadcast); then the bounding set, then the other four sets.
+func dropCapabilitiesAsUser(s spec) error {
+	if err := switchUser(s.User, nil); err != nil {
+		return err
+	}
+	var keep []int
+	have := permittedNow()
+	for _, c := range s.Caps {
+		if n := capabilityNumber(c); have&(1<<n) != 0 {
+			keep = append(keep, n)
+		}
+	}
+	if have&(1<<unix.CAP_SETPCAP) != 0 {
+		if err := steps().DropCapabilities(keep); err != nil {
+			return &Error{Code: ExitRuntimeError, Op: "drop capabilities", Err: err}
+		}
+	}
+	return applyCapabilitySets(s.Extras.Capabilities)
+}
+
 // applyCapabilitySets gives the five sets their own lists, after the
 // bounding set was cut down and the user changed (dropCapabilities).
 // The ambient set needs each of its capabilities in the permitted and

@@ -38,10 +38,11 @@ func secure(s spec) error {
 			return err
 		}
 	}
-	if err := dropCapabilities(s); err != nil {
-		return err
+	drop := dropCapabilities
+	if s.Extras.Capabilities != nil {
+		drop = dropCapabilitiesAsUser // an OCI bundle's five sets
 	}
-	if err := applyCapabilitySets(s.Extras.Capabilities); err != nil {
+	if err := drop(s); err != nil {
 		return err
 	}
 	if !s.Security.NewPrivileges {
