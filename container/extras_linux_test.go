@@ -115,4 +115,3 @@ func TestSysctlOfTheHostRefused(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
