@@ -142,14 +142,8 @@ func TestOCIRunAndKillSignals(t *testing.T) {
 	defer r.run("delete", "--force", "sig")
 	_, code = r.run("start", "sig")
 	require.Equal(t, 0, code)
-	for _, sig := range []string{"SIGUSR1", "usr1", "10"} {
-		_, err := strconv.Atoi(sig)
-		if err == nil || sig == "usr1" {
-			continue // one form reaches the trap; the others are parsed below
-		}
-		out, code = r.run("kill", "sig", sig)
-		require.Equal(t, 0, code, out)
-	}
+	out, code = r.run("kill", "sig", "usr1") // no SIG, any case: kill(1)'s forms
+	require.Equal(t, 0, code, out)
 	waitStatus(t, r, "sig", specs.StateStopped)
 	for _, bad := range []string{"SIGNOPE", "0", "65"} {
 		out, code := r.run("kill", "sig", bad)

@@ -145,7 +145,7 @@ func (s store) list(w io.Writer) error {
 func ParseSignal(s string) (unix.Signal, error) {
 	if n, err := strconv.Atoi(s); err == nil {
 		if n <= 0 || n > 64 {
-			return 0, fmt.Errorf("signal %d: want 1 to 64, or a name such as TERM", n)
+			return 0, fmt.Errorf("signal %d: out of range (want e.g. TERM, SIGKILL or a number from 1 to 64)", n)
 		}
 		return unix.Signal(n), nil
 	}
