@@ -50,6 +50,11 @@ type Extras struct {
 	// OOMScoreAdj is the command's oom_score_adj (proc(5)), -1000 to
 	// 1000. Nil: the runtime's.
 	OOMScoreAdj *int
+	// Terminal makes the container's init the leader of a new session
+	// whose controlling terminal is its stdin, which must then be a
+	// terminal (a pty's slave, as the OCI console socket hands out).
+	// False: the runtime's session.
+	Terminal bool
 }
 
 // Rlimit is one resource limit: Resource is its number (unix.RLIMIT_NOFILE).

@@ -132,6 +132,10 @@ func initCommand(cfg Config) (*exec.Cmd, error) {
 	if cfg.Detach {
 		cmd.SysProcAttr.Pdeathsig = 0 // it outlives this process
 	}
+	if cfg.Terminal {
+		// setsid(2), then TIOCSCTTY on fd 0: the terminal's own session.
+		cmd.SysProcAttr.Setsid, cmd.SysProcAttr.Setctty, cmd.SysProcAttr.Ctty = true, true, 0
+	}
 	if r := cfg.UserRange; r != (IDRange{}) {
 		// Root of the namespace is the range's first id; the child
 		// becomes it once the maps are written, before it execs the init.

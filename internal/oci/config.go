@@ -85,8 +85,6 @@ func mapProcess(p *specs.Process, b *Bundle) error {
 		return fmt.Errorf("process: missing (want e.g. \"process\": {\"args\": [\"sh\"], \"cwd\": \"/\"})")
 	}
 	refuse := map[string]bool{
-		"process.terminal (no console socket yet)":        p.Terminal,
-		"process.consoleSize":                             p.ConsoleSize != nil,
 		"process.commandLine (Windows only)":              p.CommandLine != "",
 		"process.apparmorProfile (no AppArmor support)":   p.ApparmorProfile != "",
 		"process.selinuxLabel (no SELinux support)":       p.SelinuxLabel != "",

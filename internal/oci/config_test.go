@@ -67,7 +67,6 @@ func TestConfigProcess(t *testing.T) {
 	assert.Equal(t, []string{}, mapped(t, func(s *specs.Spec) { s.Process.Env = nil }).Config.Env, "no env is an empty one, not the library's default")
 	refused(t, "process.args", func(s *specs.Spec) { s.Process.Args = nil })
 	refused(t, "process.cwd", func(s *specs.Spec) { s.Process.Cwd = "tmp" })
-	refused(t, "process.terminal", func(s *specs.Spec) { s.Process.Terminal = true })
 	refused(t, "process.apparmorProfile", func(s *specs.Spec) { s.Process.ApparmorProfile = "docker-default" })
 	refused(t, "process.oomScoreAdj", func(s *specs.Spec) { adj := 2000; s.Process.OOMScoreAdj = &adj })
 }

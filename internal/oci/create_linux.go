@@ -29,8 +29,11 @@ func (s store) create(id string, o createOptions, detach bool) (*container.Conta
 	if err != nil {
 		return nil, nil, err
 	}
-	if o.consoleSocket != "" {
-		return nil, nil, fmt.Errorf("--console-socket %s: process.terminal is false in config.json, and unboxed has no terminal support yet (want no --console-socket)", o.consoleSocket)
+	switch terminal := b.Spec.Process.Terminal; {
+	case terminal && o.consoleSocket == "":
+		return nil, nil, fmt.Errorf("process.terminal is true: want --console-socket SOCKET to send the pty's master to")
+	case !terminal && o.consoleSocket != "":
+		return nil, nil, fmt.Errorf("--console-socket %s: process.terminal is false in config.json (want one or the other)", o.consoleSocket)
 	}
 	for _, w := range b.Warnings {
 		fmt.Fprintf(os.Stderr, "unboxed: warning: %s\n", w)
@@ -55,7 +58,7 @@ func (s store) create(id string, o createOptions, detach bool) (*container.Conta
 		return nil, nil, err
 	}
 	defer unlock()
-	c, err := s.setUp(id, b, detach)
+	c, err := s.setUp(id, b, detach, o.consoleSocket)
 	if err != nil {
 		os.RemoveAll(s.dir(id))
 		return nil, nil, err
@@ -72,7 +75,7 @@ func (s store) create(id string, o createOptions, detach bool) (*container.Conta
 
 // setUp starts the init to its gate, gives it the limits only the
 // runtime can set from outside, records it and runs the hooks of create.
-func (s store) setUp(id string, b *Bundle, detach bool) (*container.Container, error) {
+func (s store) setUp(id string, b *Bundle, detach bool, consoleSocket string) (*container.Container, error) {
 	if err := unix.Mkfifo(s.fifo(id), 0o622); err != nil {
 		return nil, fmt.Errorf("make gate: %w", err)
 	}
@@ -83,6 +86,13 @@ func (s store) setUp(id string, b *Bundle, detach bool) (*container.Container, e
 	cfg := b.Config
 	cfg.Gate, cfg.Detach = s.fifo(id), detach
 	cfg.Stdin, cfg.Stdout, cfg.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if consoleSocket != "" {
+		done, err := console(consoleSocket, b.Spec.Process.ConsoleSize, &cfg)
+		if err != nil {
+			return nil, err
+		}
+		defer done()
+	}
 	c, err := container.Start(context.Background(), cfg)
 	if err != nil {
 		return nil, err

@@ -69,7 +69,7 @@ func dispatch(s store, verb string, args []string, o createOptions, force bool) 
 	}
 	switch verb {
 	case "create":
-		if err := want(1, "create [--bundle DIR] [--pid-file FILE] ID"); err != nil {
+		if err := want(1, "create [--bundle DIR] [--pid-file FILE] [--console-socket SOCKET] ID"); err != nil {
 			return err
 		}
 		_, _, err := s.create(args[0], o, true)

@@ -5,7 +5,7 @@ var Verbs = []string{"create", "start", "state", "kill", "delete", "list", "run"
 
 // Usage is one line per verb, for the runtime binary's help.
 var Usage = [][2]string{
-	{"create [--bundle DIR] [--pid-file F] ID", "set a bundle's container up, waiting to start"},
+	{"create [--bundle DIR] [--pid-file F] [--console-socket S] ID", "set a bundle's container up, waiting to start"},
 	{"start ID", "run a created container's process"},
 	{"state ID", "the runtime-spec State of a container, as JSON"},
 	{"kill ID [SIGNAL]", "signal a container (default TERM)"},
