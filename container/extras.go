@@ -28,7 +28,9 @@ type Extras struct {
 	// Mounts replace the standard mounts (/proc, /sys, /dev and its
 	// devices): each is mounted in order inside the rootfs before the
 	// root moves, and /dev gets the standard device nodes and links if
-	// it lacks them. Nil: the standard mounts (MountStandard).
+	// it lacks them; a cgroup or cgroup2 mount is the container's own
+	// cgroups, read-only at /sys/fs/cgroup, mounted after the root moves.
+	// Nil: the standard mounts (MountStandard).
 	Mounts []MountSpec
 	// Devices are device nodes made in the container's /dev. Nil: the
 	// standard ones only.

@@ -68,6 +68,9 @@ func parseMountOptions(options []string) (flags, propagation uintptr, data strin
 // (inroot_linux.go), then makes the devices.
 func mountBundle(rootfs string, x Extras) error {
 	for _, m := range x.Mounts {
+		if isCgroupMount(m) {
+			continue // after the root moves (afterBundleMounts)
+		}
 		if err := mountOne(rootfs, m); err != nil {
 			return err
 		}
@@ -149,11 +152,23 @@ func mountTarget(rootfs string, m MountSpec, bind bool) (*os.File, error) {
 	return openInRoot(rootfs, m.Destination)
 }
 
+// isCgroupMount says m is the cgroup view at /sys/fs/cgroup (ToConfig
+// refuses a cgroup mount anywhere else).
+func isCgroupMount(m MountSpec) bool { return m.Type == "cgroup" || m.Type == "cgroup2" }
+
 // afterBundleMounts finishes a root whose mounts came from Extras.Mounts,
 // once the root has moved: the masked and read-only paths, and a
 // read-only root on request.
 func afterBundleMounts(s spec) error {
 	for _, m := range s.Extras.Mounts {
+		if isCgroupMount(m) {
+			// The container's own cgroups, read-only, as the library
+			// shows them (cgroupns_linux.go): never the host's tree.
+			if err := mountCgroupView(); err != nil {
+				return err
+			}
+			continue
+		}
 		if _, propagation, _ := parseMountOptions(m.Options); propagation&unix.MS_UNBINDABLE != 0 {
 			target, err := openInRoot("/", m.Destination)
 			if err != nil {

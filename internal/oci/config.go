@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
@@ -116,7 +117,7 @@ func mapProcess(p *specs.Process, b *Bundle) error {
 		cfg.AdditionalGids = append(cfg.AdditionalGids, int(g))
 	}
 	cfg.Security.NewPrivileges = !p.NoNewPrivileges
-	if err := mapCapabilities(p.Capabilities, cfg); err != nil {
+	if err := mapCapabilities(p.Capabilities, b); err != nil {
 		return err
 	}
 	for i, r := range p.Rlimits {
@@ -137,8 +138,11 @@ func mapProcess(p *specs.Process, b *Bundle) error {
 }
 
 // mapCapabilities: the five sets, each name checked; no capabilities
-// object means no capability at all.
-func mapCapabilities(c *specs.LinuxCapabilities, cfg *container.Config) error {
+// object means no capability at all. An ambient capability that is not
+// also permitted and inheritable cannot be raised (capabilities(7)): it
+// is left out with a warning, as runc does (runc spec writes such sets).
+func mapCapabilities(c *specs.LinuxCapabilities, b *Bundle) error {
+	cfg := &b.Config
 	sets := &container.CapabilitySets{}
 	if c != nil {
 		for _, set := range []struct {
@@ -159,6 +163,15 @@ func mapCapabilities(c *specs.LinuxCapabilities, cfg *container.Config) error {
 			}
 		}
 	}
+	var ambient []string
+	for _, a := range sets.Ambient {
+		if slices.Contains(sets.Permitted, a) && slices.Contains(sets.Inheritable, a) {
+			ambient = append(ambient, a)
+			continue
+		}
+		b.Warnings = append(b.Warnings, fmt.Sprintf("process.capabilities.ambient: %s is left out: it is not also permitted and inheritable, which raising it needs", a))
+	}
+	sets.Ambient = ambient
 	cfg.Security.CapDrop = []string{"ALL"}
 	cfg.Security.CapAdd = sets.Bounding
 	cfg.Capabilities = sets

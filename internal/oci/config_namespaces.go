@@ -83,6 +83,15 @@ func mapMount(i int, m specs.Mount, dir string) (container.MountSpec, error) {
 	if bind && !filepath.IsAbs(m.Source) {
 		out.Source = filepath.Join(dir, m.Source)
 	}
+	if m.Type == "cgroup" || m.Type == "cgroup2" {
+		ro := false
+		for _, o := range m.Options {
+			ro = ro || o == "ro"
+		}
+		if m.Destination != "/sys/fs/cgroup" || !ro {
+			return container.MountSpec{}, unsupported(fmt.Sprintf("mounts[%d] (%s %s)", i, m.Type, m.Destination), "the container's cgroups are shown read-only at /sys/fs/cgroup only; want that destination and the ro option")
+		}
+	}
 	if m.Type == "" && !bind {
 		return container.MountSpec{}, fmt.Errorf("mounts[%d] (%s): no type and not a bind (want e.g. \"type\": \"tmpfs\")", i, m.Destination)
 	}

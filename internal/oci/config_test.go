@@ -85,6 +85,11 @@ func TestConfigCapabilities(t *testing.T) {
 		Bounding: []string{"CAP_CHOWN", "CAP_KILL"}, Effective: []string{"CAP_KILL"},
 		Permitted: []string{"CAP_KILL"}, Inheritable: []string{"CAP_KILL"}, Ambient: []string{"CAP_KILL"},
 	}, b.Config.Capabilities, "each of the five sets")
+	lone := mapped(t, func(s *specs.Spec) {
+		s.Process.Capabilities = &specs.LinuxCapabilities{Bounding: []string{"CAP_KILL"}, Permitted: []string{"CAP_KILL"}, Ambient: []string{"CAP_KILL"}}
+	})
+	assert.Empty(t, lone.Config.Capabilities.Ambient, "an ambient capability that is not inheritable cannot be raised")
+	assert.Len(t, lone.Warnings, 1, "and a warning says it is left out")
 	none, err := mapped(t, func(s *specs.Spec) { s.Process.Capabilities = nil }).Config.Security.Capabilities()
 	require.NoError(t, err)
 	assert.Empty(t, none, "no capabilities object: no capability")
@@ -130,6 +135,12 @@ func TestConfigMounts(t *testing.T) {
 	assert.Equal(t, []string{"rbind", "ro"}, b.Config.Mounts[6].Options, "mount options")
 	assert.NotNil(t, mapped(t, func(s *specs.Spec) { s.Mounts = nil }).Config.Mounts, "no mounts: none, not the library's standard ones")
 	refused(t, "mounts[0].destination", func(s *specs.Spec) { s.Mounts[0].Destination = "proc" })
+	mapped(t, func(s *specs.Spec) {
+		s.Mounts = append(s.Mounts, specs.Mount{Destination: "/sys/fs/cgroup", Type: "cgroup", Source: "cgroup", Options: []string{"ro"}})
+	})
+	refused(t, "mounts[6] (cgroup /sys/fs/cgroup)", func(s *specs.Spec) {
+		s.Mounts = append(s.Mounts, specs.Mount{Destination: "/sys/fs/cgroup", Type: "cgroup", Source: "cgroup"})
+	})
 }
 
 func TestConfigPathsSysctlDevices(t *testing.T) {
