@@ -52,6 +52,12 @@ type Extras struct {
 	// OOMScoreAdj is the command's oom_score_adj (proc(5)), -1000 to
 	// 1000. Nil: the runtime's.
 	OOMScoreAdj *int
+	// NamespacePaths joins existing namespaces (setns(2)) instead of the
+	// new ones Config.Namespaces makes, by the path of a namespace file
+	// such as /proc/PID/ns/net or a bind mount of one: Network, IPC and
+	// UTS only, each also in Namespaces. Pods share a network namespace
+	// this way. Nil: new namespaces only.
+	NamespacePaths map[Namespace]string
 	// Terminal makes the container's init the leader of a new session
 	// whose controlling terminal is its stdin, which must then be a
 	// terminal (a pty's slave, as the OCI console socket hands out).
@@ -108,6 +114,14 @@ func (c *Config) validateExtras() error {
 	}
 	if c.Gate != "" && c.Init {
 		return bad("a start gate and an init cannot go together (want one of them)")
+	}
+	for ns, path := range c.NamespacePaths {
+		if ns != Network && ns != IPC && ns != UTS {
+			return bad("joining a %s namespace (%s): only net, ipc and uts namespaces can be joined (want e.g. NamespacePaths: {Network: \"/proc/1234/ns/net\"})", ns, path)
+		}
+		if !c.has(ns) {
+			return bad("joining the %s namespace at %s needs %s in Namespaces too", ns, path, ns)
+		}
 	}
 	for name := range c.Sysctl {
 		var ns Namespace

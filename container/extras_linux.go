@@ -63,6 +63,26 @@ func readGateReport(r io.Reader) *Error {
 	return f.error()
 }
 
+// joinNamespaces moves the init's thread into the namespaces at
+// Extras.NamespacePaths, first thing, so that what follows (sysctls,
+// the hostname, sysfs, the command) happens in them. setns(2) moves the
+// calling thread only: the init's main goroutine is locked to it, and it
+// is the thread that becomes the command.
+func joinNamespaces(paths map[Namespace]string) error {
+	for ns, path := range paths {
+		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return &Error{Code: ExitRuntimeError, Op: "join namespace", Path: path, Err: err}
+		}
+		err = unix.Setns(fd, int(CloneFlags(ns)))
+		unix.Close(fd)
+		if err != nil {
+			return &Error{Code: ExitRuntimeError, Op: "join " + string(ns) + " namespace", Path: path, Err: fmt.Errorf("%w (want the path of a %s namespace, e.g. /proc/PID/ns/%s)", err, ns, ns)}
+		}
+	}
+	return nil
+}
+
 // applyExtras takes over what the spec's Extras change in the library's
 // defaults (the masked and read-only paths, the user's groups) and sets
 // the sysctls, first thing in the new namespaces, while /proc/sys is

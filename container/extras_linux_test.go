@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -115,3 +116,38 @@ func TestSysctlOfTheHostRefused(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// NamespacePaths: the command runs in the network and UTS namespaces of
+// another process, as a pod's containers share one.
+func TestJoinNamespaces(t *testing.T) {
+	needRoot(t)
+	if _, err := exec.LookPath("unshare"); err != nil {
+		t.Skip("unshare(1) makes the namespaces to join: apt-get install util-linux")
+	}
+	holder := exec.Command("unshare", "--net", "--uts", "sh", "-c", "hostname joined-uts && exec sleep 30")
+	require.NoError(t, holder.Start())
+	defer func() { _ = holder.Process.Kill(); _ = holder.Wait() }()
+	pid := strconv.Itoa(holder.Process.Pid)
+	var netns string
+	require.Eventually(t, func() bool {
+		netns, _ = os.Readlink("/proc/" + pid + "/ns/net")
+		self, _ := os.Readlink("/proc/self/ns/net")
+		cmdline, _ := os.ReadFile("/proc/" + pid + "/cmdline")
+		return netns != "" && netns != self && strings.HasPrefix(string(cmdline), "sleep")
+	}, 5*time.Second, 10*time.Millisecond, "the namespaces to join are ready")
+	var out bytes.Buffer
+	code, err := Run(context.Background(), Config{
+		Args:       []string{"/bin/sh", "-c", "readlink /proc/self/ns/net; hostname"},
+		Namespaces: AllNamespaces, Rootfs: testRootfs(t), Stdout: &out, Stderr: &out,
+		Extras: Extras{NamespacePaths: map[Namespace]string{Network: "/proc/" + pid + "/ns/net", UTS: "/proc/" + pid + "/ns/uts"}},
+	})
+	require.NoError(t, err, out.String())
+	require.Equal(t, 0, code, out.String())
+	assert.Equal(t, netns+"\njoined-uts\n", out.String(), "the joined network namespace and hostname")
+
+	_, err = Start(context.Background(), Config{
+		Args: []string{"/bin/true"}, Namespaces: AllNamespaces,
+		Extras: Extras{NamespacePaths: map[Namespace]string{Mount: "/proc/" + pid + "/ns/mnt"}},
+	})
+	assert.ErrorContains(t, err, "only net, ipc and uts namespaces can be joined")
+}

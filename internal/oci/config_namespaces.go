@@ -38,10 +38,7 @@ func mapLinux(l *specs.Linux, b *Bundle) error {
 		}
 	}
 	for i, ns := range l.Namespaces {
-		if ns.Path != "" {
-			return unsupported(fmt.Sprintf("linux.namespaces[%d].path", i), "joining an existing namespace; want the path left out for a new one")
-		}
-		if ns.Type == specs.CgroupNamespace {
+		if ns.Type == specs.CgroupNamespace && ns.Path == "" {
 			continue // the library gives a container with a root its own, always
 		}
 		n, ok := namespaceTypes[ns.Type]
@@ -49,6 +46,16 @@ func mapLinux(l *specs.Linux, b *Bundle) error {
 			return unsupported(fmt.Sprintf("linux.namespaces[%d].type %q", i, ns.Type), "want pid, network, ipc, uts, mount or cgroup")
 		}
 		cfg.Namespaces = append(cfg.Namespaces, n)
+		if ns.Path == "" {
+			continue
+		}
+		if n != container.Network && n != container.IPC && n != container.UTS {
+			return unsupported(fmt.Sprintf("linux.namespaces[%d].path (%s)", i, ns.Type), "joining a namespace: network, ipc and uts only; want the path left out for a new one")
+		}
+		if cfg.NamespacePaths == nil {
+			cfg.NamespacePaths = map[container.Namespace]string{}
+		}
+		cfg.NamespacePaths[n] = ns.Path
 	}
 	cfg.Sysctl = l.Sysctl
 	for i, d := range l.Devices {

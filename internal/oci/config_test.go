@@ -115,7 +115,9 @@ func TestConfigHostnameAndNamespaces(t *testing.T) {
 	})
 	assert.Equal(t, "box", b.Config.Hostname, "hostname")
 	assert.Equal(t, []container.Namespace{container.PID, container.Network, container.IPC, container.UTS, container.Mount}, b.Config.Namespaces, "linux.namespaces")
-	refused(t, "linux.namespaces[0].path", func(s *specs.Spec) { s.Linux.Namespaces[0].Path = "/proc/1/ns/pid" })
+	refused(t, "linux.namespaces[0].path (pid)", func(s *specs.Spec) { s.Linux.Namespaces[0].Path = "/proc/1/ns/pid" })
+	joined := mapped(t, func(s *specs.Spec) { s.Linux.Namespaces[1].Path = "/proc/1/ns/net" })
+	assert.Equal(t, map[container.Namespace]string{container.Network: "/proc/1/ns/net"}, joined.Config.NamespacePaths, "linux.namespaces[].path: joined")
 	refused(t, "linux.namespaces[5].type", func(s *specs.Spec) {
 		s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: "time"})
 	})
