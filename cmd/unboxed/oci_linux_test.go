@@ -249,24 +249,3 @@ func fdCount(pid int) int {
 	fds, _ := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/fd")
 	return len(fds)
 }
-
-// A bundle that runc spec wrote runs as it is but for its terminal: its
-// cgroup mount is the container's own cgroups, read-only.
-func TestOCIRuncSpecBundle(t *testing.T) {
-	r := newOCI(t)
-	runc, err := exec.LookPath("runc")
-	if err != nil {
-		t.Skip("runc writes the bundle here: apt-get install runc")
-	}
-	dir := bundle(t, r, "/bin/true")
-	require.NoError(t, os.Remove(filepath.Join(dir, "config.json")))
-	out, err := exec.Command(runc, "spec", "--bundle", dir).CombinedOutput()
-	require.NoError(t, err, string(out))
-	editSpec(t, dir, func(s *specs.Spec) {
-		s.Process.Terminal = false
-		s.Process.Args = []string{"/bin/sh", "-c", "grep -c ' /sys/fs/cgroup.* ro,' /proc/self/mountinfo"}
-	})
-	got, code := r.run("run", "--bundle", dir, "runcspec")
-	require.Equal(t, 0, code, got)
-	assert.Regexp(t, `(?m)^[1-9][0-9]*$`, got, "the cgroup view is mounted read-only")
-}

@@ -41,19 +41,16 @@ func (s store) create(id string, o createOptions, detach bool) (*container.Conta
 	if err := os.MkdirAll(s.root, 0o711); err != nil {
 		return nil, nil, err
 	}
-	if err := os.Mkdir(s.dir(id), 0o711); err != nil {
-		if !errors.Is(err, os.ErrExist) {
-			return nil, nil, err
-		}
-		if _, lerr := s.load(id); lerr == nil {
-			return nil, nil, fmt.Errorf("container id %q is in use (unboxed delete %s, or another id)", id, id)
-		}
-		// load swept what a killed create left: try once more.
-		if err := os.Mkdir(s.dir(id), 0o711); err != nil {
-			return nil, nil, fmt.Errorf("container id %q is in use (unboxed delete %s, or another id)", id, id)
+	unlock, err := s.claim(id)
+	if errors.Is(err, os.ErrExist) {
+		if _, lerr := s.load(id); lerr != nil {
+			// load swept what a killed create left: try once more.
+			unlock, err = s.claim(id)
 		}
 	}
-	unlock, err := s.lock(id)
+	if errors.Is(err, os.ErrExist) {
+		return nil, nil, fmt.Errorf("container id %q is in use (unboxed delete %s, or another id)", id, id)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -71,6 +68,40 @@ func (s store) create(id string, o createOptions, detach bool) (*container.Conta
 		}
 	}
 	return c, b, nil
+}
+
+// claim makes the container's directory, already locked: made under a
+// temporary name, locked, then renamed into place unless the id is taken
+// (renameat2(2), RENAME_NOREPLACE), so no other verb ever sees it
+// unlocked and without a record, which it would sweep as a killed
+// create's. The error wraps os.ErrExist when the id is taken.
+func (s store) claim(id string) (unlock func(), err error) {
+	tmp, err := os.MkdirTemp(s.root, ".creating-")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(tmp, 0o711); err != nil {
+		os.Remove(tmp)
+		return nil, err
+	}
+	fd, err := unix.Open(tmp, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err == nil {
+		err = unix.Flock(fd, unix.LOCK_EX)
+	}
+	if err == nil {
+		err = unix.Renameat2(unix.AT_FDCWD, tmp, unix.AT_FDCWD, s.dir(id), unix.RENAME_NOREPLACE)
+		if errors.Is(err, unix.EEXIST) {
+			err = fmt.Errorf("%s: %w", s.dir(id), os.ErrExist)
+		}
+	}
+	if err != nil {
+		if fd >= 0 {
+			unix.Close(fd)
+		}
+		os.Remove(tmp)
+		return nil, err
+	}
+	return func() { unix.Close(fd) }, nil
 }
 
 // setUp starts the init to its gate, gives it the limits only the
