@@ -59,3 +59,17 @@ func TestOCIConcurrentCreate(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, entries, 1, "no temporary directory is left")
 }
+
+// linux.resources.devices that denies every device, without a device
+// cgroup: the filter refuses to make a device node, even with CAP_MKNOD.
+func TestOCIDeviceRuleEnforced(t *testing.T) {
+	r := newOCI(t)
+	dir := bundle(t, r, "/bin/sh", "-c", "mknod /tmp/fifo p && echo fifo-ok; mknod /tmp/sda b 8 0 && echo disk-made; exit 0")
+	editSpec(t, dir, func(s *specs.Spec) {
+		s.Linux.Resources = &specs.LinuxResources{Devices: []specs.LinuxDeviceCgroup{{Allow: false, Access: "rwm"}}}
+	})
+	out, code := r.run("run", "--bundle", dir, "devices")
+	require.Equal(t, 0, code, out)
+	assert.Contains(t, out, "fifo-ok", "a FIFO is not a device")
+	assert.NotContains(t, out, "disk-made", "no block device for the host's disk")
+}

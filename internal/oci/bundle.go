@@ -37,9 +37,13 @@ type Bundle struct {
 	Dir    string // the bundle directory, absolute
 	Spec   *specs.Spec
 	Config container.Config
-	// Warnings name what the mapping applied less exactly than the file
-	// says, never more loosely (a seccomp rule with argument conditions).
+	// Warnings name what the mapping applied otherwise than the file
+	// says, never more loosely (an ambient capability that cannot be
+	// raised, the device rule enforced without a device cgroup).
 	Warnings []string
+	// denyDevices: linux.resources.devices denies every device, which
+	// the seccomp filter enforces (mapSeccomp).
+	denyDevices bool
 }
 
 // rlimits are the resources of getrlimit(2), at their numbers on the

@@ -8,9 +8,10 @@ import (
 	"github.com/unboxed-go/unboxed/container"
 )
 
-// mapResources accepts a device list that denies every device, and
-// refuses the rest by name for now: the library's cgroup lives as long as
-// the runtime's process, and an OCI container outlives create's.
+// mapResources accepts a device list that denies every device (which
+// the seccomp filter then enforces, see mapSeccomp), and refuses the rest
+// by name for now: the library's cgroup lives as long as the runtime's
+// process, and an OCI container outlives create's.
 func mapResources(r *specs.LinuxResources, b *Bundle) error {
 	if r == nil {
 		return nil
@@ -37,9 +38,31 @@ func mapResources(r *specs.LinuxResources, b *Bundle) error {
 		}
 	}
 	if len(r.Devices) > 0 {
-		b.Warnings = append(b.Warnings, "linux.resources.devices: no device cgroup is made; the container's /dev holds only the standard devices and linux.devices, and without CAP_MKNOD or with a seccomp filter that refuses mknod it can make no other")
+		b.denyDevices = true
+		b.Warnings = append(b.Warnings, "linux.resources.devices: no device cgroup is made; the seccomp filter refuses to make device nodes instead, but a node the rootfs itself holds could still be opened")
 	}
 	return nil
+}
+
+// sIFCHR is S_IFCHR (inode(7)), the same on every Linux architecture.
+const sIFCHR = 0o020000
+
+// deviceRules refuse mknod(2) and mknodat(2) of a character or block
+// device (the S_IFCHR bit is set in both modes, and in no other that
+// mknod makes), as a device cgroup that denies every device would refuse
+// to open one. FIFOs and sockets are still allowed.
+func deviceRules() []container.SeccompRule {
+	var rules []container.SeccompRule
+	for _, c := range []struct {
+		name string
+		mode uint
+	}{{"mknod", 1}, {"mknodat", 2}} {
+		if container.KnownSyscall(c.name) { // arm64 has no mknod
+			rules = append(rules, container.SeccompRule{Names: []string{c.name}, Action: "SCMP_ACT_ERRNO",
+				ArgConditions: []container.SeccompArg{{Index: c.mode, Value: sIFCHR, ValueTwo: sIFCHR, Op: "SCMP_CMP_MASKED_EQ"}}})
+		}
+	}
+	return rules
 }
 
 // mapSeccomp maps the runtime-spec's seccomp object onto the library's
@@ -47,6 +70,10 @@ func mapResources(r *specs.LinuxResources, b *Bundle) error {
 // as the runtime-spec says.
 func mapSeccomp(s *specs.LinuxSeccomp, b *Bundle) error {
 	sec := &b.Config.Security
+	if s == nil && b.denyDevices {
+		sec.Seccomp = &container.SeccompProfile{DefaultAction: "SCMP_ACT_ALLOW", Syscalls: deviceRules()}
+		return nil
+	}
 	if s == nil {
 		sec.SeccompUnconfined = true
 		return nil
@@ -55,6 +82,9 @@ func mapSeccomp(s *specs.LinuxSeccomp, b *Bundle) error {
 		return unsupported("linux.seccomp.flags, listenerPath, listenerMetadata", "want them left out")
 	}
 	p := &container.SeccompProfile{DefaultAction: string(s.DefaultAction), DefaultErrnoRet: s.DefaultErrnoRet}
+	if b.denyDevices {
+		p.Syscalls = deviceRules() // first: the first rule that matches wins
+	}
 	for i, r := range s.Syscalls {
 		var names []string
 		for _, n := range r.Names {

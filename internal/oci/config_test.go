@@ -166,6 +166,15 @@ func TestConfigResources(t *testing.T) {
 		s.Linux.Resources = &specs.LinuxResources{Devices: []specs.LinuxDeviceCgroup{{Allow: false, Access: "rwm"}}}
 	})
 	assert.NotEmpty(t, b.Warnings, "a deny-all device rule is accepted with a warning: no device cgroup")
+	require.NotNil(t, b.Config.Security.Seccomp, "without linux.seccomp, a filter of its own enforces the rule")
+	assert.False(t, b.Config.Security.SeccompUnconfined)
+	assert.Equal(t, "SCMP_ACT_ALLOW", b.Config.Security.Seccomp.DefaultAction)
+	assert.Equal(t, deviceRules(), b.Config.Security.Seccomp.Syscalls, "mknod and mknodat of a device are refused")
+	withProfile := mapped(t, func(s *specs.Spec) {
+		s.Linux.Resources = &specs.LinuxResources{Devices: []specs.LinuxDeviceCgroup{{Allow: false, Access: "rwm"}}}
+		s.Linux.Seccomp = &specs.LinuxSeccomp{DefaultAction: specs.ActAllow, Syscalls: []specs.LinuxSyscall{{Names: []string{"mknod", "mknodat"}, Action: specs.ActAllow}}}
+	})
+	assert.Equal(t, deviceRules(), withProfile.Config.Security.Seccomp.Syscalls[:len(deviceRules())], "the device rules come first, before a rule that allows mknod")
 	refused(t, "linux.resources.memory", func(s *specs.Spec) {
 		limit := int64(1 << 20)
 		s.Linux.Resources = &specs.LinuxResources{Memory: &specs.LinuxMemory{Limit: &limit}}
