@@ -38,11 +38,12 @@
 //     namespace and went with it.
 //
 // An OCI bundle (internal/oci) asks for more than Docker's flags do:
-// Config.Extras. Its mounts replace MountStandard, its sysctls, rlimits
-// and oom_score_adj are set first thing in the init, its five capability
-// sets after the drop, and with a Gate the init stops just before
-// execve(2), set up, until another process opens the gate (unboxed
-// start); Start returns while it waits there.
+// Config.Extras. The init joins its namespace paths first (net, IPC,
+// UTS), its mounts replace MountStandard, its sysctls, rlimits and
+// oom_score_adj are set before the stages run, its five capability
+// sets after the drop, and with a Gate the init stops, set up, before
+// the security stage and execve(2) until another process opens the gate
+// (unboxed start); Start returns while it waits there.
 //
 // Root filesystems come from BuildRootfs (host programs and the libraries
 // they need) or BuildBusyboxRootfs; DefaultRootfs builds one once into the

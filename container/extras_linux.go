@@ -31,7 +31,9 @@ func openGate(path string) (int, error) {
 }
 
 // passGate tells the runtime that the container is set up (a report with
-// Code 0) and then blocks until someone opens the gate for reading.
+// Code 0) and then blocks until someone opens the gate for reading. What
+// fails after it (the security stage, execve) is the command's exit
+// status: the runtime stopped listening when Start returned.
 // Reopening through /proc/self/fd checks only the FIFO's own mode (0622),
 // so a command that runs as another user gets through too.
 func passGate(report *os.File, fd int) error {

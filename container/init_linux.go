@@ -75,6 +75,16 @@ func containerInit() {
 		}
 	}
 	path := lookPath(report, s)
+	// The gate comes before the security stage, as runc's exec fifo
+	// comes before its seccomp filter: while the init waits there, the
+	// Go runtime may start a thread, and a filter that allows no rseq(2)
+	// (an OCI profile older than it) would abort the C library's thread
+	// set-up in a cgo-linked runtime.
+	if gate >= 0 {
+		if err := passGate(report, gate); err != nil {
+			failWith(report, err)
+		}
+	}
 	// The security stage comes last but for the pids limit, which must
 	// be the very last step (pids_linux.go).
 	if err := safely(func() error { return secure(s) }); err != nil {
@@ -97,11 +107,6 @@ func containerInit() {
 	if s.Pids != "" {
 		if err := limitPids(s.Pids); err != nil {
 			fail(report, ExitRuntimeError, "set pids limit", "pids.max", err)
-		}
-	}
-	if gate >= 0 {
-		if err := passGate(report, gate); err != nil {
-			failWith(report, err)
 		}
 	}
 	err := unix.Exec(path, s.Args, s.Env)
