@@ -42,7 +42,7 @@
 // UTS), its mounts replace MountStandard, its sysctls, rlimits and
 // oom_score_adj are set before the stages run, its five capability
 // sets after the drop, and with a Gate the init stops, set up, before
-// the security stage and execve(2) until another process opens the gate
+// its seccomp filter and execve(2) until another process opens the gate
 // (unboxed start); Start returns while it waits there.
 //
 // Root filesystems come from BuildRootfs (host programs and the libraries

@@ -12,10 +12,11 @@ import (
 type Extras struct {
 	// Gate holds the command back once the container is set up: the path
 	// of a FIFO (mkfifo(3), mode 0622) that the init opens for writing
-	// before the security stage and execve(2), which blocks until another
-	// process opens it for reading (runc's exec.fifo; unboxed start).
-	// Start returns once the init waits there; a failure after it is the
-	// command's exit status (125). Empty: the command runs at once.
+	// once it has dropped its capabilities, before the seccomp filter and
+	// execve(2); the open blocks until another process opens the FIFO for
+	// reading (runc's exec.fifo; unboxed start). Start returns once the
+	// init waits there; a failure after it is the command's exit status
+	// (125). Empty: the command runs at once.
 	Gate string
 	// Detach lets the container outlive the runtime's process: no
 	// parent-death signal kills it when that process exits, and its

@@ -75,19 +75,15 @@ func containerInit() {
 		}
 	}
 	path := lookPath(report, s)
-	// The gate comes before the security stage, as runc's exec fifo
-	// comes before its seccomp filter: while the init waits there, the
-	// Go runtime may start a thread, and a filter that allows no rseq(2)
-	// (an OCI profile older than it) would abort the C library's thread
-	// set-up in a cgo-linked runtime.
-	if gate >= 0 {
-		if err := passGate(report, gate); err != nil {
-			failWith(report, err)
-		}
-	}
 	// The security stage comes last but for the pids limit, which must
 	// be the very last step (pids_linux.go).
-	if err := safely(func() error { return secure(s) }); err != nil {
+	atGate := func() error { // just before the seccomp filter (secure)
+		if gate < 0 {
+			return nil
+		}
+		return passGate(report, gate)
+	}
+	if err := safely(func() error { return secure(s, atGate) }); err != nil {
 		failWith(report, err)
 	}
 	if s.Init {
