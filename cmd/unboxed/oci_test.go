@@ -1,9 +1,12 @@
 package main
 
 import (
+	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestGlobalRoot(t *testing.T) {
@@ -28,4 +31,16 @@ func TestOCIRunOrWorkshopRun(t *testing.T) {
 	assert.True(t, ociRun([]string{"-b=b", "id"}))
 	assert.False(t, ociRun([]string{"--", "/bin/sh"}), "the workshop's run")
 	assert.False(t, ociRun([]string{"--memory", "32M", "--", "/bin/sh", "--bundle"}), "a --bundle after -- is the command's")
+}
+
+// The runtime must not link package net: its resolver brings in cgo and
+// the C library, whose thread set-up aborts under a seccomp filter that
+// allows no rseq(2) (an OCI bundle's) when the init starts a thread
+// while it waits at its gate.
+func TestNoCgoLinked(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	require.NoError(t, err)
+	deps := strings.Fields(string(out))
+	assert.NotContains(t, deps, "net")
+	assert.NotContains(t, deps, "runtime/cgo")
 }

@@ -2,7 +2,6 @@ package oci
 
 import (
 	"fmt"
-	"net"
 	"os"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -44,19 +43,31 @@ func console(socket string, size *specs.Box, cfg *container.Config) (func(), err
 			return fail(fmt.Errorf("process.consoleSize: %w", err))
 		}
 	}
-	conn, err := net.Dial("unix", socket)
-	if err != nil {
+	// Raw sockets rather than package net, which would link the C
+	// library's resolver into the runtime (cgo): a static binary starts
+	// its container's init faster, and no glibc thread set-up can meet
+	// a seccomp filter that allows no rseq(2).
+	if err := sendFd(socket, slavePath, int(master.Fd())); err != nil {
 		slave.Close()
-		return fail(fmt.Errorf("--console-socket: %w", err))
-	}
-	defer conn.Close()
-	if _, _, err := conn.(*net.UnixConn).WriteMsgUnix([]byte(slavePath), unix.UnixRights(int(master.Fd())), nil); err != nil {
-		slave.Close()
-		return fail(fmt.Errorf("--console-socket: send the pty: %w", err))
+		return fail(fmt.Errorf("--console-socket %s: %w", socket, err))
 	}
 	master.Close()
 	cfg.Stdin, cfg.Stdout, cfg.Stderr = slave, slave, slave
 	cfg.Terminal = true
 	cfg.Mounts = append(cfg.Mounts, container.MountSpec{Destination: "/dev/console", Source: slavePath, Options: []string{"bind"}})
 	return func() { slave.Close() }, nil
+}
+
+// sendFd connects to the unix socket and sends fd with name as the
+// message (SCM_RIGHTS, unix(7)).
+func sendFd(socket, name string, fd int) error {
+	sock, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(sock)
+	if err := unix.Connect(sock, &unix.SockaddrUnix{Name: socket}); err != nil {
+		return err
+	}
+	return unix.Sendmsg(sock, []byte(name), unix.UnixRights(fd), nil, 0)
 }
