@@ -111,6 +111,9 @@ type Config struct {
 	// Subnet is the bridge's IPv4 subnet for NetBridge, in CIDR notation;
 	// its first address is the gateway. Empty means DefaultSubnet.
 	Subnet string
+	// Extras are what an OCI bundle may ask for beyond the fields above
+	// (a start gate, sysctls, mounts, devices, ...). The zero value: none.
+	Extras
 }
 
 // Volume is a host directory mounted into the container.
@@ -194,6 +197,9 @@ func (c *Config) validate() error {
 		return err
 	}
 	if err := c.validateNetwork(); err != nil {
+		return err
+	}
+	if err := c.validateExtras(); err != nil {
 		return err
 	}
 	if c.ReadOnly && c.Rootfs == "" {

@@ -41,6 +41,14 @@
 //     overlay and every other mount lived in the container's own mount
 //     namespace and went with it.
 //
+// An OCI bundle (internal/oci) asks for more than Docker's flags do:
+// Config.Extras. The init joins its namespace paths first (net, IPC,
+// UTS), its mounts replace MountStandard, its sysctls, rlimits and
+// oom_score_adj are set before the stages run, its five capability
+// sets after the drop, and with a Gate the init stops, set up, before
+// its seccomp filter and execve(2) until another process opens the gate
+// (unboxed start); Start returns while it waits there.
+//
 // Root filesystems come from BuildRootfs (host programs and the libraries
 // they need) or BuildBusyboxRootfs; DefaultRootfs builds one once into the
 // user's cache. Changes reads what a container wrote, as docker diff does.

@@ -14,7 +14,7 @@ import (
 
 // initName is the child name under which the runtime re-executes itself to
 // become a container's init.
-const initName = "unboxed-init"
+const initName = InitName
 
 func init() { Register(initName, containerInit) }
 
@@ -47,6 +47,19 @@ func containerInit() {
 		fail(report, ExitRuntimeError, "read spec", "", err)
 	}
 	specFile.Close()
+	gate := -1
+	if s.Extras.Gate != "" {
+		var err error
+		if gate, err = openGate(s.Extras.Gate); err != nil {
+			failWith(report, err)
+		}
+	}
+	if err := joinNamespaces(s.Extras.NamespacePaths); err != nil {
+		failWith(report, err)
+	}
+	if err := applyExtras(s.Extras); err != nil {
+		failWith(report, err)
+	}
 
 	if s.has(Mount) && s.Rootfs != "" {
 		if err := enterCgroupNamespace(); err != nil {
@@ -64,7 +77,13 @@ func containerInit() {
 	path := lookPath(report, s)
 	// The security stage comes last but for the pids limit, which must
 	// be the very last step (pids_linux.go).
-	if err := safely(func() error { return secure(s) }); err != nil {
+	atGate := func() error { // just before the seccomp filter (secure)
+		if gate < 0 {
+			return nil
+		}
+		return passGate(report, gate)
+	}
+	if err := safely(func() error { return secure(s, atGate) }); err != nil {
 		failWith(report, err)
 	}
 	if s.Init {
@@ -165,6 +184,11 @@ func setUp(s spec) error {
 	if err := mountVolumes(s.Rootfs, s.Volumes); err != nil {
 		return err
 	}
+	if s.Extras.Mounts != nil && s.Rootfs != "" {
+		if err := mountBundle(s.Rootfs, s.Extras); err != nil {
+			return err
+		}
+	}
 	if s.Rootfs != "" && inUserNamespace() {
 		if err := prepareUserNamespaceRoot(s.Rootfs); err != nil {
 			return err
@@ -190,6 +214,9 @@ func setUp(s spec) error {
 		return st.MountProc()
 	default:
 		return nil
+	}
+	if s.Extras.Mounts != nil {
+		return afterBundleMounts(s)
 	}
 	if err := st.MountStandard(); err != nil {
 		return err

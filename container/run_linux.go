@@ -138,6 +138,13 @@ func initCommand(cfg Config) (*exec.Cmd, error) {
 		return nil, err
 	}
 	cmd.SysProcAttr = sysProcAttr(flags, cfg.Namespaces)
+	if cfg.Detach {
+		cmd.SysProcAttr.Pdeathsig = 0 // it outlives this process
+	}
+	if cfg.Terminal {
+		// setsid(2), then TIOCSCTTY on fd 0: the terminal's own session.
+		cmd.SysProcAttr.Setsid, cmd.SysProcAttr.Setctty, cmd.SysProcAttr.Ctty = true, true, 0
+	}
 	if r := cfg.UserRange; r != (IDRange{}) {
 		// Root of the namespace is the range's first id; the child
 		// becomes it once the maps are written, before it execs the init.
@@ -243,7 +250,11 @@ func (c *Container) handshake(cfg Config, specW, reportR *os.File) error {
 		return c.abort(&Error{Code: ExitRuntimeError, Op: "send spec", Err: err})
 	}
 	specW.Close()
-	if failure := readReport(reportR); failure != nil {
+	read := readReport
+	if cfg.Gate != "" {
+		read = readGateReport // the command waits at the gate
+	}
+	if failure := read(reportR); failure != nil {
 		return c.abort(failure)
 	}
 	if c.signal != nil {

@@ -26,6 +26,20 @@ type SeccompRule struct {
 	Action string   `json:"action"`
 	// ErrnoRet is the errno of SCMP_ACT_ERRNO; nil: EPERM.
 	ErrnoRet *uint `json:"errnoRet,omitempty"`
+	// ArgConditions must all hold for the rule to apply (an OCI bundle's
+	// args, internal/oci; a Docker profile's "args" are still refused by
+	// ParseSeccompProfile). Nil: the rule applies to every call.
+	ArgConditions []SeccompArg `json:"argConditions,omitempty"`
+}
+
+// SeccompArg is a condition on one argument of a system call: with Op
+// SCMP_CMP_EQ the argument equals Value; with SCMP_CMP_MASKED_EQ the
+// argument's bits in Value equal ValueTwo. Both compare all 64 bits.
+type SeccompArg struct {
+	Index    uint   `json:"index"`
+	Value    uint64 `json:"value"`
+	ValueTwo uint64 `json:"valueTwo"`
+	Op       string `json:"op"`
 }
 
 // seccompActions are the actions a profile may name.

@@ -37,6 +37,7 @@ const (
 type seccompRule struct {
 	nr, ret, argMask uint32
 	arg              uint32
+	conds            []SeccompArg // all must hold (seccomp_args_linux.go)
 }
 
 // errnoRet is the return value that fails a call with errno.
@@ -62,6 +63,10 @@ func assembleSeccomp(rules []seccompRule, def uint32) ([]unix.SockFilter, error)
 			bpf.RetConstant{Val: unix.SECCOMP_RET_KILL_PROCESS})
 	}
 	for _, r := range rules {
+		if len(r.conds) > 0 {
+			prog = append(prog, conditionalRule(r)...)
+			continue
+		}
 		if r.argMask == 0 {
 			prog = append(prog,
 				bpf.JumpIf{Cond: bpf.JumpEqual, Val: r.nr, SkipFalse: 1},
@@ -168,16 +173,41 @@ func defaultSeccompRules(caps []string) []seccompRule {
 func profileRules(p *SeccompProfile) ([]seccompRule, uint32, error) {
 	var rules []seccompRule
 	for i, r := range p.Syscalls {
+		if err := checkSeccompArgs(r.ArgConditions); err != nil {
+			return nil, 0, fmt.Errorf("seccomp profile: syscalls[%d]: %w", i, err)
+		}
 		ret := actionRet(r.Action, r.ErrnoRet)
 		for _, name := range r.Names {
 			nr, ok := syscallNumbers[name]
 			if !ok {
 				return nil, 0, fmt.Errorf("seccomp profile: syscalls[%d]: no system call %q on this architecture", i, name)
 			}
-			rules = append(rules, seccompRule{nr: nr, ret: ret})
+			rules = append(rules, seccompRule{nr: nr, ret: ret, conds: r.ArgConditions})
 		}
 	}
-	return rules, actionRet(p.DefaultAction, p.DefaultErrnoRet), nil
+	def := actionRet(p.DefaultAction, p.DefaultErrnoRet)
+	// A profile that does not name clone3 and does not allow by default
+	// would refuse it with its default action. C libraries (glibc 2.34+)
+	// start threads with clone3 and fall back to clone only on ENOSYS, so
+	// such a refusal kills threads: a dynamically linked program's, and
+	// the init's own when the Go runtime starts a thread after the filter
+	// is in. runc makes the same stub (libcontainer/seccomp/patchbpf).
+	if nr, ok := syscallNumbers["clone3"]; ok && def != unix.SECCOMP_RET_ALLOW && !namesSyscall(p, "clone3") {
+		rules = append(rules, seccompRule{nr: nr, ret: errnoRet(unix.ENOSYS)})
+	}
+	return rules, def, nil
+}
+
+// namesSyscall says whether a rule of p names the system call.
+func namesSyscall(p *SeccompProfile, name string) bool {
+	for _, r := range p.Syscalls {
+		for _, n := range r.Names {
+			if n == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // actionRet is the filter's return value for a profile's action.

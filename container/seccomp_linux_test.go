@@ -73,3 +73,29 @@ func BenchmarkDefaultSeccompFilter(b *testing.B) {
 		}
 	}
 }
+
+// A profile that refuses by default and does not name clone3 gets
+// clone3 refused with ENOSYS, so that C libraries fall back to clone
+// instead of failing to start threads; one that names it keeps its rule.
+func TestProfileStubsClone3(t *testing.T) {
+	if auditArch == 0 {
+		t.Skip("no seccomp table for GOARCH=" + runtime.GOARCH)
+	}
+	stub := func(p *SeccompProfile) (uint32, bool) {
+		rules, _, err := profileRules(p)
+		require.NoError(t, err)
+		for _, r := range rules {
+			if r.nr == syscallNumbers["clone3"] {
+				return r.ret, true
+			}
+		}
+		return 0, false
+	}
+	ret, ok := stub(&SeccompProfile{DefaultAction: "SCMP_ACT_ERRNO", Syscalls: []SeccompRule{{Names: []string{"read"}, Action: "SCMP_ACT_ALLOW"}}})
+	require.True(t, ok, "want a clone3 rule in a profile that refuses by default")
+	assert.Equal(t, errnoRet(unix.ENOSYS), ret)
+	_, ok = stub(&SeccompProfile{DefaultAction: "SCMP_ACT_ALLOW"})
+	assert.False(t, ok, "a profile that allows by default needs no stub")
+	ret, _ = stub(&SeccompProfile{DefaultAction: "SCMP_ACT_ERRNO", Syscalls: []SeccompRule{{Names: []string{"clone3"}, Action: "SCMP_ACT_ALLOW"}}})
+	assert.Equal(t, uint32(unix.SECCOMP_RET_ALLOW), ret, "the profile's own clone3 rule stands")
+}

@@ -25,8 +25,12 @@ import (
 // bounding set, the user, the other capability sets, and the seccomp
 // filter last, so the runtime's own calls before it are not filtered.
 // Without no_new_privs the filter must be loaded while CAP_SYS_ADMIN is
-// still there, so then it comes first.
-func secure(s spec) error {
+// still there, so then it comes first. beforeFilter runs just before the
+// last filter: the start gate (Extras.Gate) waits there, as runc's exec
+// fifo does, so that no thread the Go runtime starts while the init waits
+// meets a filter (an OCI profile that allows no rseq(2) would abort the
+// C library's thread set-up in a cgo-linked runtime).
+func secure(s spec, beforeFilter func() error) error {
 	st := steps()
 	if !s.Security.NewPrivileges {
 		if err := st.SetNoNewPrivs(); err != nil {
@@ -38,7 +42,14 @@ func secure(s spec) error {
 			return err
 		}
 	}
-	if err := dropCapabilities(s); err != nil {
+	drop := dropCapabilities
+	if s.Extras.Capabilities != nil {
+		drop = dropCapabilitiesAsUser // an OCI bundle's five sets
+	}
+	if err := drop(s); err != nil {
+		return err
+	}
+	if err := beforeFilter(); err != nil {
 		return err
 	}
 	if !s.Security.NewPrivileges {

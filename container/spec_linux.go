@@ -47,13 +47,15 @@ type spec struct {
 	// NetFiles are /etc/hosts, /etc/hostname and /etc/resolv.conf for
 	// the init to write into the overlay, by name (network_linux.go).
 	NetFiles map[string]string
+	// What an OCI bundle asks for besides (extras_linux.go).
+	Extras Extras
 }
 
 func newSpec(cfg Config) spec {
 	s := spec{
 		Args: cfg.Args, Env: cfg.Env, Dir: cfg.Dir, Init: cfg.Init, Namespaces: cfg.Namespaces,
 		Rootfs: cfg.Rootfs, Hostname: cfg.Hostname, ReadOnly: cfg.ReadOnly, NoPivot: cfg.NoPivot,
-		Volumes: cfg.Volumes, Security: cfg.Security, User: cfg.User,
+		Volumes: cfg.Volumes, Security: cfg.Security, User: cfg.User, Extras: cfg.Extras,
 	}
 	s.Caps, _ = cfg.Security.Capabilities() // validate checked it
 	if s.Env == nil {

@@ -48,7 +48,7 @@ func switchUser(spec string, ambient []int) error {
 		op  string
 		run func() error
 	}{
-		{"setgroups", func() error { return syscall.Setgroups(u.groups) }},
+		{"setgroups", func() error { return syscall.Setgroups(append(u.groups, extraGroups...)) }},
 		{"setresgid", func() error { return syscall.Setresgid(u.gid, u.gid, u.gid) }},
 		{"setresuid", func() error { return syscall.Setresuid(u.uid, u.uid, u.uid) }},
 	}

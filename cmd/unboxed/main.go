@@ -13,6 +13,7 @@ import (
 
 	"github.com/unboxed-go/unboxed/container"
 	"github.com/unboxed-go/unboxed/internal/cli"
+	"github.com/unboxed-go/unboxed/internal/oci"
 )
 
 func main() {
@@ -21,13 +22,19 @@ func main() {
 	if p := os.Getenv("UNBOXED_PROG"); p != "" {
 		prog = p // started by the workshop CLI, for its demos
 	}
-	if len(os.Args) < 2 {
+	root, rest := globalRoot(os.Args[1:])
+	if len(rest) < 1 {
 		usage()
 		os.Exit(2)
 	}
-	switch verb, args := os.Args[1], os.Args[2:]; verb {
+	switch verb, args := rest[0], rest[1:]; verb {
 	case "run":
+		if ociRun(args) {
+			os.Exit(oci.Main(prog, root, verb, args))
+		}
 		os.Exit(cli.Run(prog, args))
+	case "create", "start", "state", "kill", "delete", "list", "spec":
+		os.Exit(oci.Main(prog, root, verb, args))
 	case "diff":
 		os.Exit(cli.Diff(prog, args))
 	case "demo":
@@ -43,7 +50,7 @@ func main() {
 	case "help", "-h", "--help":
 		usage()
 	default:
-		fmt.Fprintf(os.Stderr, "unboxed: unknown verb %q; the verbs are: run, diff, demo, pull, images, rmi, prune (unboxed help)\n", verb)
+		fmt.Fprintf(os.Stderr, "unboxed: unknown verb %q; the verbs are: run, diff, demo, pull, images, rmi, prune, create, start, state, kill, delete, list, spec (unboxed help)\n", verb)
 		os.Exit(2)
 	}
 }
@@ -53,6 +60,10 @@ func usage() {
 	for _, v := range [][2]string{{cli.RunUsage, cli.RunSummary}, {cli.DiffUsage, cli.DiffSummary}, {cli.DemoUsage, cli.DemoSummary},
 		{cli.PullUsage, cli.PullSummary}, {cli.ImagesUsage, cli.ImagesSummary}, {cli.RmiUsage, cli.RmiSummary}, {cli.PruneUsage, cli.PruneSummary}} {
 		fmt.Printf("  unboxed %-56s %s\n", v[0], v[1])
+	}
+	fmt.Printf("\nOCI runtime verbs (runc's; state under --root DIR, before the verb):\n")
+	for _, v := range oci.Usage {
+		fmt.Printf("  unboxed %-46s %s\n", v[0], v[1])
 	}
 	fmt.Printf("\nThe workshop: go run ./lessons\n")
 }

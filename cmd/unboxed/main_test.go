@@ -35,7 +35,7 @@ func TestVerbs(t *testing.T) {
 	bin := build(t)
 	out, err := exec.Command(bin, "bogus").CombinedOutput()
 	assert.Error(t, err)
-	assert.Equal(t, "unboxed: unknown verb \"bogus\"; the verbs are: run, diff, demo, pull, images, rmi, prune (unboxed help)\n", string(out))
+	assert.Equal(t, "unboxed: unknown verb \"bogus\"; the verbs are: run, diff, demo, pull, images, rmi, prune, create, start, state, kill, delete, list, spec (unboxed help)\n", string(out))
 	out, err = exec.Command(bin, "help").CombinedOutput()
 	assert.NoError(t, err)
 	assert.Contains(t, string(out), "unboxed run [FLAGS] [--image REF] [--] [COMMAND [ARG...]]")
