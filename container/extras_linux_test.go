@@ -22,24 +22,29 @@ func TestGateHoldsTheCommand(t *testing.T) {
 	needRoot(t)
 	gate := filepath.Join(t.TempDir(), "gate")
 	require.NoError(t, unix.Mkfifo(gate, 0o622))
-	var out bytes.Buffer
+	// A file, not a buffer: the test reads it while the container runs,
+	// and a buffer would be written by os/exec's copying goroutine.
+	out, err := os.Create(filepath.Join(t.TempDir(), "stdout"))
+	require.NoError(t, err)
+	defer out.Close()
+	read := func() string { data, _ := os.ReadFile(out.Name()); return string(data) }
 	c, err := Start(context.Background(), Config{
 		Args: []string{"/bin/sh", "-c", "echo ran"}, Namespaces: AllNamespaces, Rootfs: testRootfs(t),
-		Stdout: &out, Extras: Extras{Gate: gate},
+		Stdout: out, Extras: Extras{Gate: gate},
 	})
 	require.NoError(t, err)
 	cmdline, err := os.ReadFile("/proc/" + itoa(c.Pid()) + "/cmdline")
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(string(cmdline), InitName+"\x00"), "the init waits at its gate, not yet the command: %q", cmdline)
 	time.Sleep(50 * time.Millisecond)
-	assert.Empty(t, out.String(), "the command must not run before the gate opens")
+	assert.Empty(t, read(), "the command must not run before the gate opens")
 	f, err := os.OpenFile(gate, os.O_RDONLY, 0)
 	require.NoError(t, err)
 	defer f.Close()
 	code, err := c.Wait()
 	require.NoError(t, err)
 	assert.Equal(t, 0, code)
-	assert.Equal(t, "ran\n", out.String(), "opening the gate runs the command")
+	assert.Equal(t, "ran\n", read(), "opening the gate runs the command")
 }
 
 // Extras: mounts in order instead of the standard ones, devices, sysctls,
