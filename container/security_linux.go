@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -133,14 +134,16 @@ func permittedNow() uint64 {
 	return uint64(data[1].Permitted)<<32 | uint64(data[0].Permitted)
 }
 
-// lastCapability is the highest capability this kernel knows.
-func lastCapability() int {
+// lastCapability is the highest capability this kernel knows, read once
+// from /proc: the loops over every capability ask for it at each step, and
+// a file read each time cost the init about a millisecond.
+var lastCapability = sync.OnceValue(func() int {
 	data, err := os.ReadFile("/proc/sys/kernel/cap_last_cap")
 	if n, perr := strconv.Atoi(strings.TrimSpace(string(data))); err == nil && perr == nil {
 		return n
 	}
 	return len(capabilityNames) - 1
-}
+})
 
 // SetNoNewPrivs sets no_new_privs on the calling thread (and the threads
 // and programs it starts afterwards): from then on execve(2) grants no

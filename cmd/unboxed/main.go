@@ -3,7 +3,7 @@
 // re-executes this binary as its init; the demos run here so that they
 // measure the runtime alone.
 //
-//	go build -o unboxed ./cmd/unboxed
+//	CGO_ENABLED=0 go build -o unboxed ./cmd/unboxed   (static: no C library to load at each start)
 //	sudo ./unboxed run -- /bin/sh
 package main
 

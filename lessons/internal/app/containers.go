@@ -36,6 +36,10 @@ func demoVerb(args []string) int {
 	bin := filepath.Join(cache, "unboxed", "bin", "unboxed")
 	build := exec.Command("go", "build", "-o", bin, "./cmd/unboxed")
 	build.Dir, build.Stdout, build.Stderr = root, os.Stderr, os.Stderr
+	// Static, as the README builds it: the runtime links package net
+	// (netlink, the registry client), and with cgo each of its two
+	// processes a container starts would load the C library first.
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if err := build.Run(); err != nil {
 		fmt.Fprintf(os.Stderr, "unboxed demo: build cmd/unboxed: %v\n", err)
 		return 1
