@@ -1,13 +1,11 @@
 package container
 
 import (
-	"encoding/binary"
 	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 )
 
@@ -19,24 +17,7 @@ func runProfile(t *testing.T, p *SeccompProfile, nr uint32, args ...uint64) uint
 	require.NoError(t, err)
 	filter, err := assembleSeccomp(rules, def)
 	require.NoError(t, err)
-	raw := make([]bpf.RawInstruction, len(filter))
-	for i, f := range filter {
-		raw[i] = bpf.RawInstruction{Op: f.Code, Jt: f.Jt, Jf: f.Jf, K: f.K}
-	}
-	prog, ok := bpf.Disassemble(raw)
-	require.True(t, ok)
-	vm, err := bpf.NewVM(prog)
-	require.NoError(t, err)
-	data := make([]byte, 64)
-	binary.BigEndian.PutUint32(data[offNr:], nr)
-	binary.BigEndian.PutUint32(data[offArch:], auditArch)
-	for i, a := range args {
-		binary.BigEndian.PutUint32(data[offArg0+8*i:], uint32(a))
-		binary.BigEndian.PutUint32(data[offArg0+8*i+4:], uint32(a>>32))
-	}
-	ret, err := vm.Run(data)
-	require.NoError(t, err)
-	return uint32(ret)
+	return runProgram(t, filter, auditArch, nr, args...)
 }
 
 func TestSeccompArgConditions(t *testing.T) {

@@ -12,12 +12,24 @@ import (
 )
 
 // runFilter runs the default filter in x/net/bpf's interpreter on a
-// seccomp_data. The interpreter loads words big-endian, as packets are,
-// so each word is stored the way the kernel's native-endian load sees it.
+// seccomp_data with 32-bit arguments (runProgram).
 func runFilter(t *testing.T, caps []string, arch, nr uint32, args ...uint32) uint32 {
 	t.Helper()
 	filter, err := assembleSeccomp(defaultSeccompRules(caps), unix.SECCOMP_RET_ALLOW)
 	require.NoError(t, err)
+	wide := make([]uint64, len(args))
+	for i, a := range args {
+		wide[i] = uint64(a)
+	}
+	return runProgram(t, filter, arch, nr, wide...)
+}
+
+// runProgram runs a filter in x/net/bpf's interpreter on a seccomp_data.
+// The interpreter loads words big-endian, as packets are, so each word is
+// stored the way the kernel's native-endian load sees it; a 64-bit
+// argument is its low word, then its high word.
+func runProgram(t *testing.T, filter []unix.SockFilter, arch, nr uint32, args ...uint64) uint32 {
+	t.Helper()
 	raw := make([]bpf.RawInstruction, len(filter))
 	for i, f := range filter {
 		raw[i] = bpf.RawInstruction{Op: f.Code, Jt: f.Jt, Jf: f.Jf, K: f.K}
@@ -30,7 +42,8 @@ func runFilter(t *testing.T, caps []string, arch, nr uint32, args ...uint32) uin
 	binary.BigEndian.PutUint32(data[offNr:], nr)
 	binary.BigEndian.PutUint32(data[offArch:], arch)
 	for i, a := range args {
-		binary.BigEndian.PutUint32(data[offArg0+8*i:], a)
+		binary.BigEndian.PutUint32(data[offArg0+8*i:], uint32(a))
+		binary.BigEndian.PutUint32(data[offArg0+8*i+4:], uint32(a>>32))
 	}
 	ret, err := vm.Run(data)
 	require.NoError(t, err)
