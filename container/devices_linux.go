@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"strings"
+	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -158,13 +159,17 @@ func prepareUserNamespaceRoot(rootfs string) error {
 // inUserNamespace reports whether this process runs in a user namespace
 // other than the initial one, whose uid_map maps every ID to itself
 // (user_namespaces(7)).
-func inUserNamespace() bool {
+//
+// The answer is read once per process: neither the runtime nor the init
+// changes its user namespace after it started (the init is cloned into
+// its new one), and the overlay and device steps ask more than once.
+var inUserNamespace = sync.OnceValue(func() bool {
 	data, err := os.ReadFile("/proc/self/uid_map")
 	if err != nil {
 		return false
 	}
 	return strings.Join(strings.Fields(string(data)), " ") != "0 0 4294967295"
-}
+})
 
 func isFilesystem(path string, magic int64) bool {
 	var st unix.Statfs_t

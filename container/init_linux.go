@@ -41,9 +41,9 @@ func containerInit() {
 	unix.CloseOnExec(pidsLimitFd) // EBADF when there is none: harmless
 	report := os.NewFile(reportFd, "init-report")
 
-	var s spec
 	specFile := os.NewFile(specFd, "init-spec")
-	if err := json.NewDecoder(specFile).Decode(&s); err != nil {
+	s, err := decodeSpec(specFile)
+	if err != nil {
 		fail(report, ExitRuntimeError, "read spec", "", err)
 	}
 	specFile.Close()
@@ -105,7 +105,7 @@ func containerInit() {
 			fail(report, ExitRuntimeError, "set pids limit", "pids.max", err)
 		}
 	}
-	err := unix.Exec(path, s.Args, s.Env)
+	err = unix.Exec(path, s.Args, s.Env)
 	fail(report, StartFailureCode(err), "exec", path, err)
 }
 

@@ -246,7 +246,7 @@ func (c *Container) handshake(cfg Config, specW, reportR *os.File) error {
 			sp.Storage, sp.StorageSize = c.state.dir, storageSize(cfg)
 		}
 	}
-	if err := json.NewEncoder(specW).Encode(sp); err != nil {
+	if err := sp.encode(specW); err != nil {
 		return c.abort(&Error{Code: ExitRuntimeError, Op: "send spec", Err: err})
 	}
 	specW.Close()

@@ -24,7 +24,7 @@ func TestSeccompArgConditions(t *testing.T) {
 	if auditArch == 0 {
 		t.Skip("no seccomp table for GOARCH=" + runtime.GOARCH)
 	}
-	clone, personality, read := syscallNumbers["clone"], syscallNumbers["personality"], syscallNumbers["read"]
+	clone, personality, read := syscallNr("clone"), syscallNr("personality"), syscallNr("read")
 	p := &SeccompProfile{DefaultAction: "SCMP_ACT_ERRNO", Syscalls: []SeccompRule{
 		{Names: []string{"read"}, Action: "SCMP_ACT_ALLOW"},
 		// clone only without namespace flags, as the OCI's default profile says

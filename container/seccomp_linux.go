@@ -126,9 +126,16 @@ func LoadSeccomp(deny []uint32) error {
 	return loadSeccompProgram(filter)
 }
 
+// syscallNr is the number of a system call this architecture is known to
+// have (the default filter's names and clone, clone3, mknodat), or 0.
+func syscallNr(name string) uint32 {
+	nr, _ := syscallNumber(name)
+	return nr
+}
+
 // knownSyscall says whether this architecture has a call of that name.
 func knownSyscall(name string) bool {
-	_, ok := syscallNumbers[name]
+	_, ok := syscallNumber(name)
 	return ok
 }
 
@@ -147,25 +154,25 @@ func defaultSeccompRules(caps []string) []seccompRule {
 			continue
 		}
 		for _, name := range d.names {
-			if nr, ok := syscallNumbers[name]; ok {
+			if nr, ok := syscallNumber(name); ok {
 				rules = append(rules, seccompRule{nr: nr, ret: errnoRet(unix.EPERM)})
 			}
 		}
 	}
 	if !slices.Contains(caps, "CAP_SYS_ADMIN") {
 		rules = append(rules,
-			seccompRule{nr: syscallNumbers["clone"], ret: errnoRet(unix.EPERM), argMask: cloneNewFlags},
-			seccompRule{nr: syscallNumbers["clone3"], ret: errnoRet(unix.ENOSYS)})
+			seccompRule{nr: syscallNr("clone"), ret: errnoRet(unix.EPERM), argMask: cloneNewFlags},
+			seccompRule{nr: syscallNr("clone3"), ret: errnoRet(unix.ENOSYS)})
 	}
 	// Device nodes: Docker lets mknod(2) through and its devices cgroup
 	// refuses to open the node; this runtime has no devices cgroup, so
 	// a node made for the host's disk would open. Fifos and sockets are
 	// still allowed. The bit is set in S_IFCHR and S_IFBLK (and in
 	// S_IFLNK, which mknod refuses anyway).
-	if nr, ok := syscallNumbers["mknod"]; ok {
+	if nr, ok := syscallNumber("mknod"); ok {
 		rules = append(rules, seccompRule{nr: nr, ret: errnoRet(unix.EPERM), arg: 1, argMask: unix.S_IFCHR})
 	}
-	rules = append(rules, seccompRule{nr: syscallNumbers["mknodat"], ret: errnoRet(unix.EPERM), arg: 2, argMask: unix.S_IFCHR})
+	rules = append(rules, seccompRule{nr: syscallNr("mknodat"), ret: errnoRet(unix.EPERM), arg: 2, argMask: unix.S_IFCHR})
 	return rules
 }
 
@@ -178,7 +185,7 @@ func profileRules(p *SeccompProfile) ([]seccompRule, uint32, error) {
 		}
 		ret := actionRet(r.Action, r.ErrnoRet)
 		for _, name := range r.Names {
-			nr, ok := syscallNumbers[name]
+			nr, ok := syscallNumber(name)
 			if !ok {
 				return nil, 0, fmt.Errorf("seccomp profile: syscalls[%d]: no system call %q on this architecture", i, name)
 			}
@@ -192,7 +199,7 @@ func profileRules(p *SeccompProfile) ([]seccompRule, uint32, error) {
 	// such a refusal kills threads: a dynamically linked program's, and
 	// the init's own when the Go runtime starts a thread after the filter
 	// is in. runc makes the same stub (libcontainer/seccomp/patchbpf).
-	if nr, ok := syscallNumbers["clone3"]; ok && def != unix.SECCOMP_RET_ALLOW && !namesSyscall(p, "clone3") {
+	if nr, ok := syscallNumber("clone3"); ok && def != unix.SECCOMP_RET_ALLOW && !namesSyscall(p, "clone3") {
 		rules = append(rules, seccompRule{nr: nr, ret: errnoRet(unix.ENOSYS)})
 	}
 	return rules, def, nil

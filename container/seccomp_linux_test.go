@@ -56,7 +56,7 @@ func TestDefaultSeccompProgram(t *testing.T) {
 	}
 	caps := DefaultCapabilities
 	eperm, allow, kill := errnoRet(unix.EPERM), uint32(unix.SECCOMP_RET_ALLOW), uint32(unix.SECCOMP_RET_KILL_PROCESS)
-	nr := func(name string) uint32 { return syscallNumbers[name] }
+	nr := syscallNr
 	assert.Equal(t, eperm, runFilter(t, caps, auditArch, nr("mount"), 0), "mount")
 	assert.Equal(t, eperm, runFilter(t, caps, auditArch, nr("keyctl"), 0), "keyctl")
 	assert.Equal(t, allow, runFilter(t, caps, auditArch, nr("getpid"), 0), "getpid")
@@ -98,7 +98,7 @@ func TestProfileStubsClone3(t *testing.T) {
 		rules, _, err := profileRules(p)
 		require.NoError(t, err)
 		for _, r := range rules {
-			if r.nr == syscallNumbers["clone3"] {
+			if r.nr == syscallNr("clone3") {
 				return r.ret, true
 			}
 		}

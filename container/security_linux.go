@@ -167,7 +167,7 @@ func loadFilter(s spec) error {
 		// fork is a clone), clone3 is left out.
 		var deny []uint32
 		for _, r := range defaultSeccompRules(s.Caps) {
-			if r.ret == errnoRet(unix.EPERM) && r.nr != syscallNumbers["clone"] {
+			if r.ret == errnoRet(unix.EPERM) && r.nr != syscallNr("clone") {
 				deny = append(deny, r.nr)
 			}
 		}

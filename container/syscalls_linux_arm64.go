@@ -8,331 +8,660 @@ import "golang.org/x/sys/unix"
 // native system calls.
 const auditArch = unix.AUDIT_ARCH_AARCH64
 
-// syscallNumbers maps the names of this architecture's system calls to
-// their numbers, for seccomp filters.
-var syscallNumbers = map[string]uint32{
-	"io_setup":                unix.SYS_IO_SETUP,
-	"io_destroy":              unix.SYS_IO_DESTROY,
-	"io_submit":               unix.SYS_IO_SUBMIT,
-	"io_cancel":               unix.SYS_IO_CANCEL,
-	"io_getevents":            unix.SYS_IO_GETEVENTS,
-	"setxattr":                unix.SYS_SETXATTR,
-	"lsetxattr":               unix.SYS_LSETXATTR,
-	"fsetxattr":               unix.SYS_FSETXATTR,
-	"getxattr":                unix.SYS_GETXATTR,
-	"lgetxattr":               unix.SYS_LGETXATTR,
-	"fgetxattr":               unix.SYS_FGETXATTR,
-	"listxattr":               unix.SYS_LISTXATTR,
-	"llistxattr":              unix.SYS_LLISTXATTR,
-	"flistxattr":              unix.SYS_FLISTXATTR,
-	"removexattr":             unix.SYS_REMOVEXATTR,
-	"lremovexattr":            unix.SYS_LREMOVEXATTR,
-	"fremovexattr":            unix.SYS_FREMOVEXATTR,
-	"getcwd":                  unix.SYS_GETCWD,
-	"lookup_dcookie":          unix.SYS_LOOKUP_DCOOKIE,
-	"eventfd2":                unix.SYS_EVENTFD2,
-	"epoll_create1":           unix.SYS_EPOLL_CREATE1,
-	"epoll_ctl":               unix.SYS_EPOLL_CTL,
-	"epoll_pwait":             unix.SYS_EPOLL_PWAIT,
-	"dup":                     unix.SYS_DUP,
-	"dup3":                    unix.SYS_DUP3,
-	"fcntl":                   unix.SYS_FCNTL,
-	"inotify_init1":           unix.SYS_INOTIFY_INIT1,
-	"inotify_add_watch":       unix.SYS_INOTIFY_ADD_WATCH,
-	"inotify_rm_watch":        unix.SYS_INOTIFY_RM_WATCH,
-	"ioctl":                   unix.SYS_IOCTL,
-	"ioprio_set":              unix.SYS_IOPRIO_SET,
-	"ioprio_get":              unix.SYS_IOPRIO_GET,
-	"flock":                   unix.SYS_FLOCK,
-	"mknodat":                 unix.SYS_MKNODAT,
-	"mkdirat":                 unix.SYS_MKDIRAT,
-	"unlinkat":                unix.SYS_UNLINKAT,
-	"symlinkat":               unix.SYS_SYMLINKAT,
-	"linkat":                  unix.SYS_LINKAT,
-	"renameat":                unix.SYS_RENAMEAT,
-	"umount2":                 unix.SYS_UMOUNT2,
-	"mount":                   unix.SYS_MOUNT,
-	"pivot_root":              unix.SYS_PIVOT_ROOT,
-	"nfsservctl":              unix.SYS_NFSSERVCTL,
-	"statfs":                  unix.SYS_STATFS,
-	"fstatfs":                 unix.SYS_FSTATFS,
-	"truncate":                unix.SYS_TRUNCATE,
-	"ftruncate":               unix.SYS_FTRUNCATE,
-	"fallocate":               unix.SYS_FALLOCATE,
-	"faccessat":               unix.SYS_FACCESSAT,
-	"chdir":                   unix.SYS_CHDIR,
-	"fchdir":                  unix.SYS_FCHDIR,
-	"chroot":                  unix.SYS_CHROOT,
-	"fchmod":                  unix.SYS_FCHMOD,
-	"fchmodat":                unix.SYS_FCHMODAT,
-	"fchownat":                unix.SYS_FCHOWNAT,
-	"fchown":                  unix.SYS_FCHOWN,
-	"openat":                  unix.SYS_OPENAT,
-	"close":                   unix.SYS_CLOSE,
-	"vhangup":                 unix.SYS_VHANGUP,
-	"pipe2":                   unix.SYS_PIPE2,
-	"quotactl":                unix.SYS_QUOTACTL,
-	"getdents64":              unix.SYS_GETDENTS64,
-	"lseek":                   unix.SYS_LSEEK,
-	"read":                    unix.SYS_READ,
-	"write":                   unix.SYS_WRITE,
-	"readv":                   unix.SYS_READV,
-	"writev":                  unix.SYS_WRITEV,
-	"pread64":                 unix.SYS_PREAD64,
-	"pwrite64":                unix.SYS_PWRITE64,
-	"preadv":                  unix.SYS_PREADV,
-	"pwritev":                 unix.SYS_PWRITEV,
-	"sendfile":                unix.SYS_SENDFILE,
-	"pselect6":                unix.SYS_PSELECT6,
-	"ppoll":                   unix.SYS_PPOLL,
-	"signalfd4":               unix.SYS_SIGNALFD4,
-	"vmsplice":                unix.SYS_VMSPLICE,
-	"splice":                  unix.SYS_SPLICE,
-	"tee":                     unix.SYS_TEE,
-	"readlinkat":              unix.SYS_READLINKAT,
-	"newfstatat":              unix.SYS_NEWFSTATAT,
-	"fstat":                   unix.SYS_FSTAT,
-	"sync":                    unix.SYS_SYNC,
-	"fsync":                   unix.SYS_FSYNC,
-	"fdatasync":               unix.SYS_FDATASYNC,
-	"sync_file_range":         unix.SYS_SYNC_FILE_RANGE,
-	"timerfd_create":          unix.SYS_TIMERFD_CREATE,
-	"timerfd_settime":         unix.SYS_TIMERFD_SETTIME,
-	"timerfd_gettime":         unix.SYS_TIMERFD_GETTIME,
-	"utimensat":               unix.SYS_UTIMENSAT,
-	"acct":                    unix.SYS_ACCT,
-	"capget":                  unix.SYS_CAPGET,
-	"capset":                  unix.SYS_CAPSET,
-	"personality":             unix.SYS_PERSONALITY,
-	"exit":                    unix.SYS_EXIT,
-	"exit_group":              unix.SYS_EXIT_GROUP,
-	"waitid":                  unix.SYS_WAITID,
-	"set_tid_address":         unix.SYS_SET_TID_ADDRESS,
-	"unshare":                 unix.SYS_UNSHARE,
-	"futex":                   unix.SYS_FUTEX,
-	"set_robust_list":         unix.SYS_SET_ROBUST_LIST,
-	"get_robust_list":         unix.SYS_GET_ROBUST_LIST,
-	"nanosleep":               unix.SYS_NANOSLEEP,
-	"getitimer":               unix.SYS_GETITIMER,
-	"setitimer":               unix.SYS_SETITIMER,
-	"kexec_load":              unix.SYS_KEXEC_LOAD,
-	"init_module":             unix.SYS_INIT_MODULE,
-	"delete_module":           unix.SYS_DELETE_MODULE,
-	"timer_create":            unix.SYS_TIMER_CREATE,
-	"timer_gettime":           unix.SYS_TIMER_GETTIME,
-	"timer_getoverrun":        unix.SYS_TIMER_GETOVERRUN,
-	"timer_settime":           unix.SYS_TIMER_SETTIME,
-	"timer_delete":            unix.SYS_TIMER_DELETE,
-	"clock_settime":           unix.SYS_CLOCK_SETTIME,
-	"clock_gettime":           unix.SYS_CLOCK_GETTIME,
-	"clock_getres":            unix.SYS_CLOCK_GETRES,
-	"clock_nanosleep":         unix.SYS_CLOCK_NANOSLEEP,
-	"syslog":                  unix.SYS_SYSLOG,
-	"ptrace":                  unix.SYS_PTRACE,
-	"sched_setparam":          unix.SYS_SCHED_SETPARAM,
-	"sched_setscheduler":      unix.SYS_SCHED_SETSCHEDULER,
-	"sched_getscheduler":      unix.SYS_SCHED_GETSCHEDULER,
-	"sched_getparam":          unix.SYS_SCHED_GETPARAM,
-	"sched_setaffinity":       unix.SYS_SCHED_SETAFFINITY,
-	"sched_getaffinity":       unix.SYS_SCHED_GETAFFINITY,
-	"sched_yield":             unix.SYS_SCHED_YIELD,
-	"sched_get_priority_max":  unix.SYS_SCHED_GET_PRIORITY_MAX,
-	"sched_get_priority_min":  unix.SYS_SCHED_GET_PRIORITY_MIN,
-	"sched_rr_get_interval":   unix.SYS_SCHED_RR_GET_INTERVAL,
-	"restart_syscall":         unix.SYS_RESTART_SYSCALL,
-	"kill":                    unix.SYS_KILL,
-	"tkill":                   unix.SYS_TKILL,
-	"tgkill":                  unix.SYS_TGKILL,
-	"sigaltstack":             unix.SYS_SIGALTSTACK,
-	"rt_sigsuspend":           unix.SYS_RT_SIGSUSPEND,
-	"rt_sigaction":            unix.SYS_RT_SIGACTION,
-	"rt_sigprocmask":          unix.SYS_RT_SIGPROCMASK,
-	"rt_sigpending":           unix.SYS_RT_SIGPENDING,
-	"rt_sigtimedwait":         unix.SYS_RT_SIGTIMEDWAIT,
-	"rt_sigqueueinfo":         unix.SYS_RT_SIGQUEUEINFO,
-	"rt_sigreturn":            unix.SYS_RT_SIGRETURN,
-	"setpriority":             unix.SYS_SETPRIORITY,
-	"getpriority":             unix.SYS_GETPRIORITY,
-	"reboot":                  unix.SYS_REBOOT,
-	"setregid":                unix.SYS_SETREGID,
-	"setgid":                  unix.SYS_SETGID,
-	"setreuid":                unix.SYS_SETREUID,
-	"setuid":                  unix.SYS_SETUID,
-	"setresuid":               unix.SYS_SETRESUID,
-	"getresuid":               unix.SYS_GETRESUID,
-	"setresgid":               unix.SYS_SETRESGID,
-	"getresgid":               unix.SYS_GETRESGID,
-	"setfsuid":                unix.SYS_SETFSUID,
-	"setfsgid":                unix.SYS_SETFSGID,
-	"times":                   unix.SYS_TIMES,
-	"setpgid":                 unix.SYS_SETPGID,
-	"getpgid":                 unix.SYS_GETPGID,
-	"getsid":                  unix.SYS_GETSID,
-	"setsid":                  unix.SYS_SETSID,
-	"getgroups":               unix.SYS_GETGROUPS,
-	"setgroups":               unix.SYS_SETGROUPS,
-	"uname":                   unix.SYS_UNAME,
-	"sethostname":             unix.SYS_SETHOSTNAME,
-	"setdomainname":           unix.SYS_SETDOMAINNAME,
-	"getrlimit":               unix.SYS_GETRLIMIT,
-	"setrlimit":               unix.SYS_SETRLIMIT,
-	"getrusage":               unix.SYS_GETRUSAGE,
-	"umask":                   unix.SYS_UMASK,
-	"prctl":                   unix.SYS_PRCTL,
-	"getcpu":                  unix.SYS_GETCPU,
-	"gettimeofday":            unix.SYS_GETTIMEOFDAY,
-	"settimeofday":            unix.SYS_SETTIMEOFDAY,
-	"adjtimex":                unix.SYS_ADJTIMEX,
-	"getpid":                  unix.SYS_GETPID,
-	"getppid":                 unix.SYS_GETPPID,
-	"getuid":                  unix.SYS_GETUID,
-	"geteuid":                 unix.SYS_GETEUID,
-	"getgid":                  unix.SYS_GETGID,
-	"getegid":                 unix.SYS_GETEGID,
-	"gettid":                  unix.SYS_GETTID,
-	"sysinfo":                 unix.SYS_SYSINFO,
-	"mq_open":                 unix.SYS_MQ_OPEN,
-	"mq_unlink":               unix.SYS_MQ_UNLINK,
-	"mq_timedsend":            unix.SYS_MQ_TIMEDSEND,
-	"mq_timedreceive":         unix.SYS_MQ_TIMEDRECEIVE,
-	"mq_notify":               unix.SYS_MQ_NOTIFY,
-	"mq_getsetattr":           unix.SYS_MQ_GETSETATTR,
-	"msgget":                  unix.SYS_MSGGET,
-	"msgctl":                  unix.SYS_MSGCTL,
-	"msgrcv":                  unix.SYS_MSGRCV,
-	"msgsnd":                  unix.SYS_MSGSND,
-	"semget":                  unix.SYS_SEMGET,
-	"semctl":                  unix.SYS_SEMCTL,
-	"semtimedop":              unix.SYS_SEMTIMEDOP,
-	"semop":                   unix.SYS_SEMOP,
-	"shmget":                  unix.SYS_SHMGET,
-	"shmctl":                  unix.SYS_SHMCTL,
-	"shmat":                   unix.SYS_SHMAT,
-	"shmdt":                   unix.SYS_SHMDT,
-	"socket":                  unix.SYS_SOCKET,
-	"socketpair":              unix.SYS_SOCKETPAIR,
-	"bind":                    unix.SYS_BIND,
-	"listen":                  unix.SYS_LISTEN,
-	"accept":                  unix.SYS_ACCEPT,
-	"connect":                 unix.SYS_CONNECT,
-	"getsockname":             unix.SYS_GETSOCKNAME,
-	"getpeername":             unix.SYS_GETPEERNAME,
-	"sendto":                  unix.SYS_SENDTO,
-	"recvfrom":                unix.SYS_RECVFROM,
-	"setsockopt":              unix.SYS_SETSOCKOPT,
-	"getsockopt":              unix.SYS_GETSOCKOPT,
-	"shutdown":                unix.SYS_SHUTDOWN,
-	"sendmsg":                 unix.SYS_SENDMSG,
-	"recvmsg":                 unix.SYS_RECVMSG,
-	"readahead":               unix.SYS_READAHEAD,
-	"brk":                     unix.SYS_BRK,
-	"munmap":                  unix.SYS_MUNMAP,
-	"mremap":                  unix.SYS_MREMAP,
-	"add_key":                 unix.SYS_ADD_KEY,
-	"request_key":             unix.SYS_REQUEST_KEY,
-	"keyctl":                  unix.SYS_KEYCTL,
-	"clone":                   unix.SYS_CLONE,
-	"execve":                  unix.SYS_EXECVE,
-	"mmap":                    unix.SYS_MMAP,
-	"fadvise64":               unix.SYS_FADVISE64,
-	"swapon":                  unix.SYS_SWAPON,
-	"swapoff":                 unix.SYS_SWAPOFF,
-	"mprotect":                unix.SYS_MPROTECT,
-	"msync":                   unix.SYS_MSYNC,
-	"mlock":                   unix.SYS_MLOCK,
-	"munlock":                 unix.SYS_MUNLOCK,
-	"mlockall":                unix.SYS_MLOCKALL,
-	"munlockall":              unix.SYS_MUNLOCKALL,
-	"mincore":                 unix.SYS_MINCORE,
-	"madvise":                 unix.SYS_MADVISE,
-	"remap_file_pages":        unix.SYS_REMAP_FILE_PAGES,
-	"mbind":                   unix.SYS_MBIND,
-	"get_mempolicy":           unix.SYS_GET_MEMPOLICY,
-	"set_mempolicy":           unix.SYS_SET_MEMPOLICY,
-	"migrate_pages":           unix.SYS_MIGRATE_PAGES,
-	"move_pages":              unix.SYS_MOVE_PAGES,
-	"rt_tgsigqueueinfo":       unix.SYS_RT_TGSIGQUEUEINFO,
-	"perf_event_open":         unix.SYS_PERF_EVENT_OPEN,
-	"accept4":                 unix.SYS_ACCEPT4,
-	"recvmmsg":                unix.SYS_RECVMMSG,
-	"arch_specific_syscall":   unix.SYS_ARCH_SPECIFIC_SYSCALL,
-	"wait4":                   unix.SYS_WAIT4,
-	"prlimit64":               unix.SYS_PRLIMIT64,
-	"fanotify_init":           unix.SYS_FANOTIFY_INIT,
-	"fanotify_mark":           unix.SYS_FANOTIFY_MARK,
-	"name_to_handle_at":       unix.SYS_NAME_TO_HANDLE_AT,
-	"open_by_handle_at":       unix.SYS_OPEN_BY_HANDLE_AT,
-	"clock_adjtime":           unix.SYS_CLOCK_ADJTIME,
-	"syncfs":                  unix.SYS_SYNCFS,
-	"setns":                   unix.SYS_SETNS,
-	"sendmmsg":                unix.SYS_SENDMMSG,
-	"process_vm_readv":        unix.SYS_PROCESS_VM_READV,
-	"process_vm_writev":       unix.SYS_PROCESS_VM_WRITEV,
-	"kcmp":                    unix.SYS_KCMP,
-	"finit_module":            unix.SYS_FINIT_MODULE,
-	"sched_setattr":           unix.SYS_SCHED_SETATTR,
-	"sched_getattr":           unix.SYS_SCHED_GETATTR,
-	"renameat2":               unix.SYS_RENAMEAT2,
-	"seccomp":                 unix.SYS_SECCOMP,
-	"getrandom":               unix.SYS_GETRANDOM,
-	"memfd_create":            unix.SYS_MEMFD_CREATE,
-	"bpf":                     unix.SYS_BPF,
-	"execveat":                unix.SYS_EXECVEAT,
-	"userfaultfd":             unix.SYS_USERFAULTFD,
-	"membarrier":              unix.SYS_MEMBARRIER,
-	"mlock2":                  unix.SYS_MLOCK2,
-	"copy_file_range":         unix.SYS_COPY_FILE_RANGE,
-	"preadv2":                 unix.SYS_PREADV2,
-	"pwritev2":                unix.SYS_PWRITEV2,
-	"pkey_mprotect":           unix.SYS_PKEY_MPROTECT,
-	"pkey_alloc":              unix.SYS_PKEY_ALLOC,
-	"pkey_free":               unix.SYS_PKEY_FREE,
-	"statx":                   unix.SYS_STATX,
-	"io_pgetevents":           unix.SYS_IO_PGETEVENTS,
-	"rseq":                    unix.SYS_RSEQ,
-	"kexec_file_load":         unix.SYS_KEXEC_FILE_LOAD,
-	"pidfd_send_signal":       unix.SYS_PIDFD_SEND_SIGNAL,
-	"io_uring_setup":          unix.SYS_IO_URING_SETUP,
-	"io_uring_enter":          unix.SYS_IO_URING_ENTER,
-	"io_uring_register":       unix.SYS_IO_URING_REGISTER,
-	"open_tree":               unix.SYS_OPEN_TREE,
-	"move_mount":              unix.SYS_MOVE_MOUNT,
-	"fsopen":                  unix.SYS_FSOPEN,
-	"fsconfig":                unix.SYS_FSCONFIG,
-	"fsmount":                 unix.SYS_FSMOUNT,
-	"fspick":                  unix.SYS_FSPICK,
-	"pidfd_open":              unix.SYS_PIDFD_OPEN,
-	"clone3":                  unix.SYS_CLONE3,
-	"close_range":             unix.SYS_CLOSE_RANGE,
-	"openat2":                 unix.SYS_OPENAT2,
-	"pidfd_getfd":             unix.SYS_PIDFD_GETFD,
-	"faccessat2":              unix.SYS_FACCESSAT2,
-	"process_madvise":         unix.SYS_PROCESS_MADVISE,
-	"epoll_pwait2":            unix.SYS_EPOLL_PWAIT2,
-	"mount_setattr":           unix.SYS_MOUNT_SETATTR,
-	"quotactl_fd":             unix.SYS_QUOTACTL_FD,
-	"landlock_create_ruleset": unix.SYS_LANDLOCK_CREATE_RULESET,
-	"landlock_add_rule":       unix.SYS_LANDLOCK_ADD_RULE,
-	"landlock_restrict_self":  unix.SYS_LANDLOCK_RESTRICT_SELF,
-	"memfd_secret":            unix.SYS_MEMFD_SECRET,
-	"process_mrelease":        unix.SYS_PROCESS_MRELEASE,
-	"futex_waitv":             unix.SYS_FUTEX_WAITV,
-	"set_mempolicy_home_node": unix.SYS_SET_MEMPOLICY_HOME_NODE,
-	"cachestat":               unix.SYS_CACHESTAT,
-	"fchmodat2":               unix.SYS_FCHMODAT2,
-	"map_shadow_stack":        unix.SYS_MAP_SHADOW_STACK,
-	"futex_wake":              unix.SYS_FUTEX_WAKE,
-	"futex_wait":              unix.SYS_FUTEX_WAIT,
-	"futex_requeue":           unix.SYS_FUTEX_REQUEUE,
-	"statmount":               unix.SYS_STATMOUNT,
-	"listmount":               unix.SYS_LISTMOUNT,
-	"lsm_get_self_attr":       unix.SYS_LSM_GET_SELF_ATTR,
-	"lsm_set_self_attr":       unix.SYS_LSM_SET_SELF_ATTR,
-	"lsm_list_modules":        unix.SYS_LSM_LIST_MODULES,
-	"mseal":                   unix.SYS_MSEAL,
-	"setxattrat":              unix.SYS_SETXATTRAT,
-	"getxattrat":              unix.SYS_GETXATTRAT,
-	"listxattrat":             unix.SYS_LISTXATTRAT,
-	"removexattrat":           unix.SYS_REMOVEXATTRAT,
-	"open_tree_attr":          unix.SYS_OPEN_TREE_ATTR,
+// syscallNumber returns the number of this architecture's system call
+// of that name, for seccomp filters. A switch rather than a map: a map
+// literal this size is built at every start of the binary, the
+// container's init included, and costs it a fraction of a millisecond.
+func syscallNumber(name string) (uint32, bool) {
+	switch name {
+	case "io_setup":
+		return unix.SYS_IO_SETUP, true
+	case "io_destroy":
+		return unix.SYS_IO_DESTROY, true
+	case "io_submit":
+		return unix.SYS_IO_SUBMIT, true
+	case "io_cancel":
+		return unix.SYS_IO_CANCEL, true
+	case "io_getevents":
+		return unix.SYS_IO_GETEVENTS, true
+	case "setxattr":
+		return unix.SYS_SETXATTR, true
+	case "lsetxattr":
+		return unix.SYS_LSETXATTR, true
+	case "fsetxattr":
+		return unix.SYS_FSETXATTR, true
+	case "getxattr":
+		return unix.SYS_GETXATTR, true
+	case "lgetxattr":
+		return unix.SYS_LGETXATTR, true
+	case "fgetxattr":
+		return unix.SYS_FGETXATTR, true
+	case "listxattr":
+		return unix.SYS_LISTXATTR, true
+	case "llistxattr":
+		return unix.SYS_LLISTXATTR, true
+	case "flistxattr":
+		return unix.SYS_FLISTXATTR, true
+	case "removexattr":
+		return unix.SYS_REMOVEXATTR, true
+	case "lremovexattr":
+		return unix.SYS_LREMOVEXATTR, true
+	case "fremovexattr":
+		return unix.SYS_FREMOVEXATTR, true
+	case "getcwd":
+		return unix.SYS_GETCWD, true
+	case "lookup_dcookie":
+		return unix.SYS_LOOKUP_DCOOKIE, true
+	case "eventfd2":
+		return unix.SYS_EVENTFD2, true
+	case "epoll_create1":
+		return unix.SYS_EPOLL_CREATE1, true
+	case "epoll_ctl":
+		return unix.SYS_EPOLL_CTL, true
+	case "epoll_pwait":
+		return unix.SYS_EPOLL_PWAIT, true
+	case "dup":
+		return unix.SYS_DUP, true
+	case "dup3":
+		return unix.SYS_DUP3, true
+	case "fcntl":
+		return unix.SYS_FCNTL, true
+	case "inotify_init1":
+		return unix.SYS_INOTIFY_INIT1, true
+	case "inotify_add_watch":
+		return unix.SYS_INOTIFY_ADD_WATCH, true
+	case "inotify_rm_watch":
+		return unix.SYS_INOTIFY_RM_WATCH, true
+	case "ioctl":
+		return unix.SYS_IOCTL, true
+	case "ioprio_set":
+		return unix.SYS_IOPRIO_SET, true
+	case "ioprio_get":
+		return unix.SYS_IOPRIO_GET, true
+	case "flock":
+		return unix.SYS_FLOCK, true
+	case "mknodat":
+		return unix.SYS_MKNODAT, true
+	case "mkdirat":
+		return unix.SYS_MKDIRAT, true
+	case "unlinkat":
+		return unix.SYS_UNLINKAT, true
+	case "symlinkat":
+		return unix.SYS_SYMLINKAT, true
+	case "linkat":
+		return unix.SYS_LINKAT, true
+	case "renameat":
+		return unix.SYS_RENAMEAT, true
+	case "umount2":
+		return unix.SYS_UMOUNT2, true
+	case "mount":
+		return unix.SYS_MOUNT, true
+	case "pivot_root":
+		return unix.SYS_PIVOT_ROOT, true
+	case "nfsservctl":
+		return unix.SYS_NFSSERVCTL, true
+	case "statfs":
+		return unix.SYS_STATFS, true
+	case "fstatfs":
+		return unix.SYS_FSTATFS, true
+	case "truncate":
+		return unix.SYS_TRUNCATE, true
+	case "ftruncate":
+		return unix.SYS_FTRUNCATE, true
+	case "fallocate":
+		return unix.SYS_FALLOCATE, true
+	case "faccessat":
+		return unix.SYS_FACCESSAT, true
+	case "chdir":
+		return unix.SYS_CHDIR, true
+	case "fchdir":
+		return unix.SYS_FCHDIR, true
+	case "chroot":
+		return unix.SYS_CHROOT, true
+	case "fchmod":
+		return unix.SYS_FCHMOD, true
+	case "fchmodat":
+		return unix.SYS_FCHMODAT, true
+	case "fchownat":
+		return unix.SYS_FCHOWNAT, true
+	case "fchown":
+		return unix.SYS_FCHOWN, true
+	case "openat":
+		return unix.SYS_OPENAT, true
+	case "close":
+		return unix.SYS_CLOSE, true
+	case "vhangup":
+		return unix.SYS_VHANGUP, true
+	case "pipe2":
+		return unix.SYS_PIPE2, true
+	case "quotactl":
+		return unix.SYS_QUOTACTL, true
+	case "getdents64":
+		return unix.SYS_GETDENTS64, true
+	case "lseek":
+		return unix.SYS_LSEEK, true
+	case "read":
+		return unix.SYS_READ, true
+	case "write":
+		return unix.SYS_WRITE, true
+	case "readv":
+		return unix.SYS_READV, true
+	case "writev":
+		return unix.SYS_WRITEV, true
+	case "pread64":
+		return unix.SYS_PREAD64, true
+	case "pwrite64":
+		return unix.SYS_PWRITE64, true
+	case "preadv":
+		return unix.SYS_PREADV, true
+	case "pwritev":
+		return unix.SYS_PWRITEV, true
+	case "sendfile":
+		return unix.SYS_SENDFILE, true
+	case "pselect6":
+		return unix.SYS_PSELECT6, true
+	case "ppoll":
+		return unix.SYS_PPOLL, true
+	case "signalfd4":
+		return unix.SYS_SIGNALFD4, true
+	case "vmsplice":
+		return unix.SYS_VMSPLICE, true
+	case "splice":
+		return unix.SYS_SPLICE, true
+	case "tee":
+		return unix.SYS_TEE, true
+	case "readlinkat":
+		return unix.SYS_READLINKAT, true
+	case "newfstatat":
+		return unix.SYS_NEWFSTATAT, true
+	case "fstat":
+		return unix.SYS_FSTAT, true
+	case "sync":
+		return unix.SYS_SYNC, true
+	case "fsync":
+		return unix.SYS_FSYNC, true
+	case "fdatasync":
+		return unix.SYS_FDATASYNC, true
+	case "sync_file_range":
+		return unix.SYS_SYNC_FILE_RANGE, true
+	case "timerfd_create":
+		return unix.SYS_TIMERFD_CREATE, true
+	case "timerfd_settime":
+		return unix.SYS_TIMERFD_SETTIME, true
+	case "timerfd_gettime":
+		return unix.SYS_TIMERFD_GETTIME, true
+	case "utimensat":
+		return unix.SYS_UTIMENSAT, true
+	case "acct":
+		return unix.SYS_ACCT, true
+	case "capget":
+		return unix.SYS_CAPGET, true
+	case "capset":
+		return unix.SYS_CAPSET, true
+	case "personality":
+		return unix.SYS_PERSONALITY, true
+	case "exit":
+		return unix.SYS_EXIT, true
+	case "exit_group":
+		return unix.SYS_EXIT_GROUP, true
+	case "waitid":
+		return unix.SYS_WAITID, true
+	case "set_tid_address":
+		return unix.SYS_SET_TID_ADDRESS, true
+	case "unshare":
+		return unix.SYS_UNSHARE, true
+	case "futex":
+		return unix.SYS_FUTEX, true
+	case "set_robust_list":
+		return unix.SYS_SET_ROBUST_LIST, true
+	case "get_robust_list":
+		return unix.SYS_GET_ROBUST_LIST, true
+	case "nanosleep":
+		return unix.SYS_NANOSLEEP, true
+	case "getitimer":
+		return unix.SYS_GETITIMER, true
+	case "setitimer":
+		return unix.SYS_SETITIMER, true
+	case "kexec_load":
+		return unix.SYS_KEXEC_LOAD, true
+	case "init_module":
+		return unix.SYS_INIT_MODULE, true
+	case "delete_module":
+		return unix.SYS_DELETE_MODULE, true
+	case "timer_create":
+		return unix.SYS_TIMER_CREATE, true
+	case "timer_gettime":
+		return unix.SYS_TIMER_GETTIME, true
+	case "timer_getoverrun":
+		return unix.SYS_TIMER_GETOVERRUN, true
+	case "timer_settime":
+		return unix.SYS_TIMER_SETTIME, true
+	case "timer_delete":
+		return unix.SYS_TIMER_DELETE, true
+	case "clock_settime":
+		return unix.SYS_CLOCK_SETTIME, true
+	case "clock_gettime":
+		return unix.SYS_CLOCK_GETTIME, true
+	case "clock_getres":
+		return unix.SYS_CLOCK_GETRES, true
+	case "clock_nanosleep":
+		return unix.SYS_CLOCK_NANOSLEEP, true
+	case "syslog":
+		return unix.SYS_SYSLOG, true
+	case "ptrace":
+		return unix.SYS_PTRACE, true
+	case "sched_setparam":
+		return unix.SYS_SCHED_SETPARAM, true
+	case "sched_setscheduler":
+		return unix.SYS_SCHED_SETSCHEDULER, true
+	case "sched_getscheduler":
+		return unix.SYS_SCHED_GETSCHEDULER, true
+	case "sched_getparam":
+		return unix.SYS_SCHED_GETPARAM, true
+	case "sched_setaffinity":
+		return unix.SYS_SCHED_SETAFFINITY, true
+	case "sched_getaffinity":
+		return unix.SYS_SCHED_GETAFFINITY, true
+	case "sched_yield":
+		return unix.SYS_SCHED_YIELD, true
+	case "sched_get_priority_max":
+		return unix.SYS_SCHED_GET_PRIORITY_MAX, true
+	case "sched_get_priority_min":
+		return unix.SYS_SCHED_GET_PRIORITY_MIN, true
+	case "sched_rr_get_interval":
+		return unix.SYS_SCHED_RR_GET_INTERVAL, true
+	case "restart_syscall":
+		return unix.SYS_RESTART_SYSCALL, true
+	case "kill":
+		return unix.SYS_KILL, true
+	case "tkill":
+		return unix.SYS_TKILL, true
+	case "tgkill":
+		return unix.SYS_TGKILL, true
+	case "sigaltstack":
+		return unix.SYS_SIGALTSTACK, true
+	case "rt_sigsuspend":
+		return unix.SYS_RT_SIGSUSPEND, true
+	case "rt_sigaction":
+		return unix.SYS_RT_SIGACTION, true
+	case "rt_sigprocmask":
+		return unix.SYS_RT_SIGPROCMASK, true
+	case "rt_sigpending":
+		return unix.SYS_RT_SIGPENDING, true
+	case "rt_sigtimedwait":
+		return unix.SYS_RT_SIGTIMEDWAIT, true
+	case "rt_sigqueueinfo":
+		return unix.SYS_RT_SIGQUEUEINFO, true
+	case "rt_sigreturn":
+		return unix.SYS_RT_SIGRETURN, true
+	case "setpriority":
+		return unix.SYS_SETPRIORITY, true
+	case "getpriority":
+		return unix.SYS_GETPRIORITY, true
+	case "reboot":
+		return unix.SYS_REBOOT, true
+	case "setregid":
+		return unix.SYS_SETREGID, true
+	case "setgid":
+		return unix.SYS_SETGID, true
+	case "setreuid":
+		return unix.SYS_SETREUID, true
+	case "setuid":
+		return unix.SYS_SETUID, true
+	case "setresuid":
+		return unix.SYS_SETRESUID, true
+	case "getresuid":
+		return unix.SYS_GETRESUID, true
+	case "setresgid":
+		return unix.SYS_SETRESGID, true
+	case "getresgid":
+		return unix.SYS_GETRESGID, true
+	case "setfsuid":
+		return unix.SYS_SETFSUID, true
+	case "setfsgid":
+		return unix.SYS_SETFSGID, true
+	case "times":
+		return unix.SYS_TIMES, true
+	case "setpgid":
+		return unix.SYS_SETPGID, true
+	case "getpgid":
+		return unix.SYS_GETPGID, true
+	case "getsid":
+		return unix.SYS_GETSID, true
+	case "setsid":
+		return unix.SYS_SETSID, true
+	case "getgroups":
+		return unix.SYS_GETGROUPS, true
+	case "setgroups":
+		return unix.SYS_SETGROUPS, true
+	case "uname":
+		return unix.SYS_UNAME, true
+	case "sethostname":
+		return unix.SYS_SETHOSTNAME, true
+	case "setdomainname":
+		return unix.SYS_SETDOMAINNAME, true
+	case "getrlimit":
+		return unix.SYS_GETRLIMIT, true
+	case "setrlimit":
+		return unix.SYS_SETRLIMIT, true
+	case "getrusage":
+		return unix.SYS_GETRUSAGE, true
+	case "umask":
+		return unix.SYS_UMASK, true
+	case "prctl":
+		return unix.SYS_PRCTL, true
+	case "getcpu":
+		return unix.SYS_GETCPU, true
+	case "gettimeofday":
+		return unix.SYS_GETTIMEOFDAY, true
+	case "settimeofday":
+		return unix.SYS_SETTIMEOFDAY, true
+	case "adjtimex":
+		return unix.SYS_ADJTIMEX, true
+	case "getpid":
+		return unix.SYS_GETPID, true
+	case "getppid":
+		return unix.SYS_GETPPID, true
+	case "getuid":
+		return unix.SYS_GETUID, true
+	case "geteuid":
+		return unix.SYS_GETEUID, true
+	case "getgid":
+		return unix.SYS_GETGID, true
+	case "getegid":
+		return unix.SYS_GETEGID, true
+	case "gettid":
+		return unix.SYS_GETTID, true
+	case "sysinfo":
+		return unix.SYS_SYSINFO, true
+	case "mq_open":
+		return unix.SYS_MQ_OPEN, true
+	case "mq_unlink":
+		return unix.SYS_MQ_UNLINK, true
+	case "mq_timedsend":
+		return unix.SYS_MQ_TIMEDSEND, true
+	case "mq_timedreceive":
+		return unix.SYS_MQ_TIMEDRECEIVE, true
+	case "mq_notify":
+		return unix.SYS_MQ_NOTIFY, true
+	case "mq_getsetattr":
+		return unix.SYS_MQ_GETSETATTR, true
+	case "msgget":
+		return unix.SYS_MSGGET, true
+	case "msgctl":
+		return unix.SYS_MSGCTL, true
+	case "msgrcv":
+		return unix.SYS_MSGRCV, true
+	case "msgsnd":
+		return unix.SYS_MSGSND, true
+	case "semget":
+		return unix.SYS_SEMGET, true
+	case "semctl":
+		return unix.SYS_SEMCTL, true
+	case "semtimedop":
+		return unix.SYS_SEMTIMEDOP, true
+	case "semop":
+		return unix.SYS_SEMOP, true
+	case "shmget":
+		return unix.SYS_SHMGET, true
+	case "shmctl":
+		return unix.SYS_SHMCTL, true
+	case "shmat":
+		return unix.SYS_SHMAT, true
+	case "shmdt":
+		return unix.SYS_SHMDT, true
+	case "socket":
+		return unix.SYS_SOCKET, true
+	case "socketpair":
+		return unix.SYS_SOCKETPAIR, true
+	case "bind":
+		return unix.SYS_BIND, true
+	case "listen":
+		return unix.SYS_LISTEN, true
+	case "accept":
+		return unix.SYS_ACCEPT, true
+	case "connect":
+		return unix.SYS_CONNECT, true
+	case "getsockname":
+		return unix.SYS_GETSOCKNAME, true
+	case "getpeername":
+		return unix.SYS_GETPEERNAME, true
+	case "sendto":
+		return unix.SYS_SENDTO, true
+	case "recvfrom":
+		return unix.SYS_RECVFROM, true
+	case "setsockopt":
+		return unix.SYS_SETSOCKOPT, true
+	case "getsockopt":
+		return unix.SYS_GETSOCKOPT, true
+	case "shutdown":
+		return unix.SYS_SHUTDOWN, true
+	case "sendmsg":
+		return unix.SYS_SENDMSG, true
+	case "recvmsg":
+		return unix.SYS_RECVMSG, true
+	case "readahead":
+		return unix.SYS_READAHEAD, true
+	case "brk":
+		return unix.SYS_BRK, true
+	case "munmap":
+		return unix.SYS_MUNMAP, true
+	case "mremap":
+		return unix.SYS_MREMAP, true
+	case "add_key":
+		return unix.SYS_ADD_KEY, true
+	case "request_key":
+		return unix.SYS_REQUEST_KEY, true
+	case "keyctl":
+		return unix.SYS_KEYCTL, true
+	case "clone":
+		return unix.SYS_CLONE, true
+	case "execve":
+		return unix.SYS_EXECVE, true
+	case "mmap":
+		return unix.SYS_MMAP, true
+	case "fadvise64":
+		return unix.SYS_FADVISE64, true
+	case "swapon":
+		return unix.SYS_SWAPON, true
+	case "swapoff":
+		return unix.SYS_SWAPOFF, true
+	case "mprotect":
+		return unix.SYS_MPROTECT, true
+	case "msync":
+		return unix.SYS_MSYNC, true
+	case "mlock":
+		return unix.SYS_MLOCK, true
+	case "munlock":
+		return unix.SYS_MUNLOCK, true
+	case "mlockall":
+		return unix.SYS_MLOCKALL, true
+	case "munlockall":
+		return unix.SYS_MUNLOCKALL, true
+	case "mincore":
+		return unix.SYS_MINCORE, true
+	case "madvise":
+		return unix.SYS_MADVISE, true
+	case "remap_file_pages":
+		return unix.SYS_REMAP_FILE_PAGES, true
+	case "mbind":
+		return unix.SYS_MBIND, true
+	case "get_mempolicy":
+		return unix.SYS_GET_MEMPOLICY, true
+	case "set_mempolicy":
+		return unix.SYS_SET_MEMPOLICY, true
+	case "migrate_pages":
+		return unix.SYS_MIGRATE_PAGES, true
+	case "move_pages":
+		return unix.SYS_MOVE_PAGES, true
+	case "rt_tgsigqueueinfo":
+		return unix.SYS_RT_TGSIGQUEUEINFO, true
+	case "perf_event_open":
+		return unix.SYS_PERF_EVENT_OPEN, true
+	case "accept4":
+		return unix.SYS_ACCEPT4, true
+	case "recvmmsg":
+		return unix.SYS_RECVMMSG, true
+	case "arch_specific_syscall":
+		return unix.SYS_ARCH_SPECIFIC_SYSCALL, true
+	case "wait4":
+		return unix.SYS_WAIT4, true
+	case "prlimit64":
+		return unix.SYS_PRLIMIT64, true
+	case "fanotify_init":
+		return unix.SYS_FANOTIFY_INIT, true
+	case "fanotify_mark":
+		return unix.SYS_FANOTIFY_MARK, true
+	case "name_to_handle_at":
+		return unix.SYS_NAME_TO_HANDLE_AT, true
+	case "open_by_handle_at":
+		return unix.SYS_OPEN_BY_HANDLE_AT, true
+	case "clock_adjtime":
+		return unix.SYS_CLOCK_ADJTIME, true
+	case "syncfs":
+		return unix.SYS_SYNCFS, true
+	case "setns":
+		return unix.SYS_SETNS, true
+	case "sendmmsg":
+		return unix.SYS_SENDMMSG, true
+	case "process_vm_readv":
+		return unix.SYS_PROCESS_VM_READV, true
+	case "process_vm_writev":
+		return unix.SYS_PROCESS_VM_WRITEV, true
+	case "kcmp":
+		return unix.SYS_KCMP, true
+	case "finit_module":
+		return unix.SYS_FINIT_MODULE, true
+	case "sched_setattr":
+		return unix.SYS_SCHED_SETATTR, true
+	case "sched_getattr":
+		return unix.SYS_SCHED_GETATTR, true
+	case "renameat2":
+		return unix.SYS_RENAMEAT2, true
+	case "seccomp":
+		return unix.SYS_SECCOMP, true
+	case "getrandom":
+		return unix.SYS_GETRANDOM, true
+	case "memfd_create":
+		return unix.SYS_MEMFD_CREATE, true
+	case "bpf":
+		return unix.SYS_BPF, true
+	case "execveat":
+		return unix.SYS_EXECVEAT, true
+	case "userfaultfd":
+		return unix.SYS_USERFAULTFD, true
+	case "membarrier":
+		return unix.SYS_MEMBARRIER, true
+	case "mlock2":
+		return unix.SYS_MLOCK2, true
+	case "copy_file_range":
+		return unix.SYS_COPY_FILE_RANGE, true
+	case "preadv2":
+		return unix.SYS_PREADV2, true
+	case "pwritev2":
+		return unix.SYS_PWRITEV2, true
+	case "pkey_mprotect":
+		return unix.SYS_PKEY_MPROTECT, true
+	case "pkey_alloc":
+		return unix.SYS_PKEY_ALLOC, true
+	case "pkey_free":
+		return unix.SYS_PKEY_FREE, true
+	case "statx":
+		return unix.SYS_STATX, true
+	case "io_pgetevents":
+		return unix.SYS_IO_PGETEVENTS, true
+	case "rseq":
+		return unix.SYS_RSEQ, true
+	case "kexec_file_load":
+		return unix.SYS_KEXEC_FILE_LOAD, true
+	case "pidfd_send_signal":
+		return unix.SYS_PIDFD_SEND_SIGNAL, true
+	case "io_uring_setup":
+		return unix.SYS_IO_URING_SETUP, true
+	case "io_uring_enter":
+		return unix.SYS_IO_URING_ENTER, true
+	case "io_uring_register":
+		return unix.SYS_IO_URING_REGISTER, true
+	case "open_tree":
+		return unix.SYS_OPEN_TREE, true
+	case "move_mount":
+		return unix.SYS_MOVE_MOUNT, true
+	case "fsopen":
+		return unix.SYS_FSOPEN, true
+	case "fsconfig":
+		return unix.SYS_FSCONFIG, true
+	case "fsmount":
+		return unix.SYS_FSMOUNT, true
+	case "fspick":
+		return unix.SYS_FSPICK, true
+	case "pidfd_open":
+		return unix.SYS_PIDFD_OPEN, true
+	case "clone3":
+		return unix.SYS_CLONE3, true
+	case "close_range":
+		return unix.SYS_CLOSE_RANGE, true
+	case "openat2":
+		return unix.SYS_OPENAT2, true
+	case "pidfd_getfd":
+		return unix.SYS_PIDFD_GETFD, true
+	case "faccessat2":
+		return unix.SYS_FACCESSAT2, true
+	case "process_madvise":
+		return unix.SYS_PROCESS_MADVISE, true
+	case "epoll_pwait2":
+		return unix.SYS_EPOLL_PWAIT2, true
+	case "mount_setattr":
+		return unix.SYS_MOUNT_SETATTR, true
+	case "quotactl_fd":
+		return unix.SYS_QUOTACTL_FD, true
+	case "landlock_create_ruleset":
+		return unix.SYS_LANDLOCK_CREATE_RULESET, true
+	case "landlock_add_rule":
+		return unix.SYS_LANDLOCK_ADD_RULE, true
+	case "landlock_restrict_self":
+		return unix.SYS_LANDLOCK_RESTRICT_SELF, true
+	case "memfd_secret":
+		return unix.SYS_MEMFD_SECRET, true
+	case "process_mrelease":
+		return unix.SYS_PROCESS_MRELEASE, true
+	case "futex_waitv":
+		return unix.SYS_FUTEX_WAITV, true
+	case "set_mempolicy_home_node":
+		return unix.SYS_SET_MEMPOLICY_HOME_NODE, true
+	case "cachestat":
+		return unix.SYS_CACHESTAT, true
+	case "fchmodat2":
+		return unix.SYS_FCHMODAT2, true
+	case "map_shadow_stack":
+		return unix.SYS_MAP_SHADOW_STACK, true
+	case "futex_wake":
+		return unix.SYS_FUTEX_WAKE, true
+	case "futex_wait":
+		return unix.SYS_FUTEX_WAIT, true
+	case "futex_requeue":
+		return unix.SYS_FUTEX_REQUEUE, true
+	case "statmount":
+		return unix.SYS_STATMOUNT, true
+	case "listmount":
+		return unix.SYS_LISTMOUNT, true
+	case "lsm_get_self_attr":
+		return unix.SYS_LSM_GET_SELF_ATTR, true
+	case "lsm_set_self_attr":
+		return unix.SYS_LSM_SET_SELF_ATTR, true
+	case "lsm_list_modules":
+		return unix.SYS_LSM_LIST_MODULES, true
+	case "mseal":
+		return unix.SYS_MSEAL, true
+	case "setxattrat":
+		return unix.SYS_SETXATTRAT, true
+	case "getxattrat":
+		return unix.SYS_GETXATTRAT, true
+	case "listxattrat":
+		return unix.SYS_LISTXATTRAT, true
+	case "removexattrat":
+		return unix.SYS_REMOVEXATTRAT, true
+	case "open_tree_attr":
+		return unix.SYS_OPEN_TREE_ATTR, true
+	}
+	return 0, false
 }

@@ -38,14 +38,7 @@ var cgroupRmdir = func(dir string) error {
 // The error names the file and the value.
 func writeCgroupFile(dir, file, value string) error {
 	path := filepath.Join(dir, file)
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
-	if err == nil {
-		_, err = f.WriteString(value)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-	}
-	if err != nil {
+	if err := writeSmallFile(path, value); err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
@@ -57,7 +50,7 @@ func writeCgroupFile(dir, file, value string) error {
 
 // readCgroupFile returns the contents of dir/file without the final newline.
 func readCgroupFile(dir, file string) (string, error) {
-	data, err := os.ReadFile(filepath.Join(dir, file))
+	data, err := readSmallFile(filepath.Join(dir, file))
 	return strings.TrimSpace(string(data)), err
 }
 

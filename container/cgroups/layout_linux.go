@@ -2,6 +2,7 @@ package cgroups
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"maps"
@@ -50,12 +51,11 @@ func ownCgroups() (map[string]string, error) { return readProcCgroup("/proc/self
 
 // readProcCgroup reads a file in the format of /proc/PID/cgroup.
 func readProcCgroup(file string) (map[string]string, error) {
-	f, err := os.Open(file)
+	data, err := readSmallFile(file)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return parseProcCgroup(f)
+	return parseProcCgroup(bytes.NewReader(data))
 }
 
 // clone returns a copy whose maps the caller may change.

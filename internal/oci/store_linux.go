@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -39,14 +40,15 @@ type record struct {
 type store struct{ root string }
 
 // validID is runc's rule for a container id: no slash, no "..", nothing
-// a path could misread.
-var validID = regexp.MustCompile(`^[\w+\-.]+$`)
+// a path could misread. Compiled on first use: the binary's package init
+// runs in every container's init process too.
+var validID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w+\-.]+$`) })
 
 func checkID(id string) error {
 	if id == "" {
 		return errors.New("no container id given (want e.g. unboxed create --bundle DIR mybox)")
 	}
-	if !validID.MatchString(id) || id == "." || id == ".." {
+	if !validID().MatchString(id) || id == "." || id == ".." {
 		return fmt.Errorf("container id %q: want letters, digits, '_', '+', '-' and '.', no slash (e.g. mybox-1)", id)
 	}
 	return nil
