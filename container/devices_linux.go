@@ -3,6 +3,7 @@ package container
 import (
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
@@ -200,24 +201,16 @@ var (
 
 func maskPaths() error {
 	for _, path := range maskedPaths {
-		info, err := os.Stat(path)
-		if err != nil {
-			continue // not on this kernel
-		}
-		if info.IsDir() {
-			err = mount("tmpfs", path, "tmpfs", unix.MS_RDONLY, "size=0")
-		} else {
-			err = mount("/dev/null", path, "", unix.MS_BIND, "")
-		}
-		if err != nil {
+		if err := maskPath(path); err != nil {
 			return err
 		}
 	}
 	for _, path := range readOnlyPaths {
-		if _, err := os.Stat(path); err != nil {
-			continue
+		err := mount(path, path, "", unix.MS_BIND|unix.MS_REC, "")
+		if errors.Is(err, unix.ENOENT) {
+			continue // not on this kernel
 		}
-		if err := mount(path, path, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+		if err != nil {
 			return err
 		}
 		if err := RemountReadOnly(path); err != nil {
@@ -225,6 +218,40 @@ func maskPaths() error {
 		}
 	}
 	return nil
+}
+
+// maskPath hides a file under /dev/null and a directory under an empty
+// read-only tmpfs. Which one path is, the mount says: a file bound onto a
+// directory, or a tmpfs mounted on a file, fails with ENOTDIR (mount(2)),
+// and a path this kernel lacks with ENOENT. That saves a stat(2) of each,
+// and lookups in /proc are not cheap: a dozen cost every start a tenth of
+// a millisecond.
+func maskPath(path string) error {
+	dirs := []bool{false, true}
+	if slices.Contains(dirMasks, path) {
+		dirs = []bool{true, false}
+	}
+	var err error
+	for _, dir := range dirs {
+		if dir {
+			err = mount("tmpfs", path, "tmpfs", unix.MS_RDONLY, "size=0")
+		} else {
+			err = mount("/dev/null", path, "", unix.MS_BIND, "")
+		}
+		if !errors.Is(err, unix.ENOTDIR) {
+			break
+		}
+	}
+	if errors.Is(err, unix.ENOENT) {
+		return nil // not on this kernel
+	}
+	return err
+}
+
+// dirMasks are the masked paths that are directories on the kernels we
+// know, tried as one first.
+var dirMasks = []string{
+	"/proc/acpi", "/proc/asound", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap",
 }
 
 // mount is mount(2) with an error that names the mount.

@@ -132,7 +132,11 @@ func initCommand(cfg Config) (*exec.Cmd, error) {
 		return nil, &Error{Code: ExitRuntimeError, Op: "start", Err: errors.New("Stages.Command returned a nil *exec.Cmd")}
 	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = cfg.Stdin, cfg.Stdout, cfg.Stderr
-	cmd.Env = []string{} // the init reads its spec from a pipe, not the environment
+	// The init reads its spec from a pipe, not the environment. One P: it
+	// runs one goroutine that matters, and a Go runtime with fewer Ps
+	// starts fewer threads (each a clone(2) and a stack to fault in)
+	// before the command runs. The command gets the spec's environment.
+	cmd.Env = []string{"GOMAXPROCS=1"}
 	flags := s.CloneFlags(cfg.Namespaces...)
 	if err := checkCloneFlags(flags, cfg.Namespaces); err != nil {
 		return nil, err

@@ -1,11 +1,6 @@
 package container
 
-import (
-	"encoding/json"
-	"errors"
-	"io"
-	"reflect"
-)
+import "errors"
 
 // spec is what the runtime sends its container's init over the spec pipe:
 // the part of Config that the child needs, in a form that survives JSON.
@@ -52,42 +47,8 @@ type spec struct {
 	// NetFiles are /etc/hosts, /etc/hostname and /etc/resolv.conf for
 	// the init to write into the overlay, by name (network_linux.go).
 	NetFiles map[string]string
-	// What an OCI bundle asks for besides (extras_linux.go). It crosses
-	// the pipe as ExtrasJSON, and only when set: encoding/json builds the
-	// encoders of every type a struct holds, all the way down, the first
-	// time it meets the struct, and on both sides of the pipe (its decoder
-	// builds them too). Extras holds most of the spec's types and is empty
-	// but for OCI bundles, so a plain run would pay for them twice, a
-	// tenth of a millisecond or more of every container's start.
-	Extras     Extras          `json:"-"`
-	ExtrasJSON json.RawMessage `json:",omitempty"`
-}
-
-// encode writes s for the init to read with decodeSpec.
-func (s spec) encode(w io.Writer) error {
-	if !reflect.ValueOf(s.Extras).IsZero() {
-		data, err := json.Marshal(s.Extras)
-		if err != nil {
-			return err
-		}
-		s.ExtrasJSON = data
-	}
-	return json.NewEncoder(w).Encode(s)
-}
-
-// decodeSpec reads what encode wrote.
-func decodeSpec(r io.Reader) (spec, error) {
-	var s spec
-	if err := json.NewDecoder(r).Decode(&s); err != nil {
-		return spec{}, err
-	}
-	if len(s.ExtrasJSON) > 0 {
-		if err := json.Unmarshal(s.ExtrasJSON, &s.Extras); err != nil {
-			return spec{}, err
-		}
-		s.ExtrasJSON = nil
-	}
-	return s, nil
+	// What an OCI bundle asks for besides (extras_linux.go).
+	Extras Extras
 }
 
 func newSpec(cfg Config) spec {
