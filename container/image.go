@@ -3,10 +3,8 @@ package container
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
-	"sync"
 )
 
 // ImageRef names an image and says where it comes from, the way skopeo
@@ -33,20 +31,6 @@ type ImageRef struct {
 // refExample is shown with every error about a reference.
 const refExample = "want e.g. docker.io/library/alpine:3.20, localhost:5000/app:v1, oci:./layout:v1, oci-archive:img.tar or docker-archive:img.tar"
 
-// The patterns are compiled on first use, not at package init: every start
-// of the binary runs the init, the container's own init process included,
-// and three compilations cost it a few hundred microseconds.
-var (
-	repoComponent = lazyRegexp(`^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$`)
-	tagPattern    = lazyRegexp(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
-	digestPattern = lazyRegexp(`^sha256:[a-f0-9]{64}$`)
-)
-
-// lazyRegexp compiles expr once, when first called.
-func lazyRegexp(expr string) func() *regexp.Regexp {
-	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
-}
-
 // ParseImageRef reads an image reference. A registry reference without a
 // registry is on Docker Hub (alpine is docker.io/library/alpine:latest).
 func ParseImageRef(s string) (ImageRef, error) {
@@ -64,7 +48,7 @@ func ParseImageRef(s string) (ImageRef, error) {
 			// directory name (oci:/a:b/c).
 			if i := strings.LastIndexByte(rest, ':'); i >= 0 && !strings.Contains(rest[i:], "/") {
 				r.Path, r.Tag = rest[:i], rest[i+1:]
-				if !tagPattern().MatchString(r.Tag) {
+				if !validTag(r.Tag) {
 					return bad("the tag " + fmt.Sprintf("%q", r.Tag) + " is not a valid tag")
 				}
 			}
@@ -82,12 +66,12 @@ func ParseImageRef(s string) (ImageRef, error) {
 	name := s2
 	if i := strings.Index(name, "@"); i >= 0 {
 		name, r.Tag = name[:i], name[i+1:]
-		if !digestPattern().MatchString(r.Tag) {
+		if !validDigest(r.Tag) {
 			return bad("the digest " + fmt.Sprintf("%q", r.Tag) + " is not sha256: and 64 hex digits")
 		}
 	} else if i := strings.LastIndexByte(name, ':'); i >= 0 && !strings.Contains(name[i:], "/") {
 		name, r.Tag = name[:i], name[i+1:]
-		if !tagPattern().MatchString(r.Tag) {
+		if !validTag(r.Tag) {
 			return bad(fmt.Sprintf("the tag %q is not a valid tag", r.Tag))
 		}
 	}
@@ -101,7 +85,7 @@ func ParseImageRef(s string) (ImageRef, error) {
 		parts = append([]string{"library"}, parts...)
 	}
 	for _, p := range parts {
-		if !repoComponent().MatchString(p) {
+		if !validRepoComponent(p) {
 			return bad(fmt.Sprintf("%q is not a valid name component (lower case letters, digits, . _ -)", p))
 		}
 	}

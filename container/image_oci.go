@@ -121,7 +121,7 @@ func pickPlatformFor(host platform, ds []descriptor) (descriptor, error) {
 
 // checkDigest refuses a digest the store cannot name a file by.
 func checkDigest(d string) (hex string, err error) {
-	if !digestPattern().MatchString(d) {
+	if !validDigest(d) {
 		return "", fmt.Errorf("digest %q is not sha256: and 64 lower-case hex digits (only sha256 is supported)", d)
 	}
 	return d[len("sha256:"):], nil

@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -40,15 +38,27 @@ type record struct {
 type store struct{ root string }
 
 // validID is runc's rule for a container id: no slash, no "..", nothing
-// a path could misread. Compiled on first use: the binary's package init
-// runs in every container's init process too.
-var validID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w+\-.]+$`) })
+// a path could misread: `^[\w+\-.]+$`, by hand, since package regexp would
+// add its tables to the binary's initialisation, which every container's
+// init pays for too.
+func validID(id string) bool {
+	if id == "" {
+		return false
+	}
+	for i := range len(id) {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("_+-.", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
 
 func checkID(id string) error {
 	if id == "" {
 		return errors.New("no container id given (want e.g. unboxed create --bundle DIR mybox)")
 	}
-	if !validID().MatchString(id) || id == "." || id == ".." {
+	if !validID(id) || id == "." || id == ".." {
 		return fmt.Errorf("container id %q: want letters, digits, '_', '+', '-' and '.', no slash (e.g. mybox-1)", id)
 	}
 	return nil
