@@ -1,0 +1,45 @@
+//go:build linux
+
+package capstone_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/unboxed-go/unboxed/container"
+	"github.com/unboxed-go/unboxed/container/cgroups"
+	capstone "github.com/unboxed-go/unboxed/lessons/10"
+	"github.com/unboxed-go/unboxed/lessons/internal/lessontest"
+)
+
+// A container whose command does not exist fails to start with 127, and
+// leaves nothing behind: no cgroup, no mount, no directory in the state
+// directory, no network device.
+func TestFailedStartLeavesNothing(t *testing.T) {
+	l := lessontest.New(t, "when-a-start-fails")
+	defer l.Recover()
+	l.NeedPrivileges()
+	if !l.OwnNetwork() {
+		return
+	}
+	makeBridge(l)
+	links0, cgroups0, mounts0 := links(l), cgroupsNow(), lessontest.HostMounts(t)
+	state := l.TempDir()
+	cfg := capstone.Config{
+		Args: []string{"/no/such/program"}, StateDir: state,
+		Bridge: testBridge, Address: "10.99.10.3/24", Gateway: testGateway,
+	}
+	if lessontest.Privileges() == "root" { // rootless, a cgroup may not be had
+		cfg.Limits = cgroups.Limits{Pids: 16}
+	}
+	out, code, err := start(l, cfg, "")()
+	l.Error(err, fmt.Sprintf("your Run of /no/such/program (output %q)", out))
+	l.Equal(fmt.Sprintf("the status of a start that failed: %v", err), container.ExitNotFound, code)
+	l.Equal("what is left in the state directory", []string(nil), left(state))
+	l.Equal("the network devices after the failed start", strings.Join(links0, " "), strings.Join(links(l), " "))
+	l.Equal("the host's mount table after the failed start", mounts0, lessontest.HostMounts(t))
+	after := slices.DeleteFunc(cgroupsNow(), func(d string) bool { return slices.Contains(cgroups0, d) })
+	l.Equal("the container's cgroups left after the failed start", []string(nil), after)
+}
