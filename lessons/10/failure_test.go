@@ -26,6 +26,7 @@ func TestFailedStartLeavesNothing(t *testing.T) {
 	}
 	makeBridge(l)
 	links0, cgroups0, mounts0 := links(l), cgroupsNow(), lessontest.HostMounts(t)
+	sweepCgroups(l, cgroups0)
 	state := l.TempDir()
 	cfg := capstone.Config{
 		Args: []string{"/no/such/program"}, StateDir: state,

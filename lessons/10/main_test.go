@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +18,7 @@ import (
 	"github.com/unboxed-go/unboxed/lessons/internal/lessontest"
 	"github.com/unboxed-go/unboxed/lessons/internal/mine"
 	"github.com/unboxed-go/unboxed/lessons/internal/workshop"
+	"golang.org/x/sys/unix"
 )
 
 // Every stage you have written in lessons 01 to 09 is in the table your
@@ -149,4 +152,26 @@ func left(dir string) []string {
 		names = append(names, e.Name())
 	}
 	return names
+}
+
+// sweepCgroups removes, when the test ends, the containers' cgroups that
+// were not there before: a Run that forgets Destroy fails the test, and
+// the host is still left clean.
+func sweepCgroups(l *lessontest.T, before []string) {
+	l.Cleanup(func() {
+		for _, dir := range cgroupsNow() {
+			if slices.Contains(before, dir) {
+				continue
+			}
+			data, _ := os.ReadFile(filepath.Join(dir, "cgroup.procs"))
+			for _, f := range strings.Fields(string(data)) {
+				if pid, err := strconv.Atoi(f); err == nil {
+					_ = unix.Kill(pid, unix.SIGKILL)
+				}
+			}
+			for i := 0; i < 100 && unix.Rmdir(dir) == unix.EBUSY; i++ {
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+	})
 }

@@ -72,7 +72,7 @@ type orders struct {
 	Hostname string
 	// Lowers, Upper, Work and Merged are MountOverlay's arguments; Merged
 	// becomes the root.
-	Lowers               []string
+	Lowers              []string
 	Upper, Work, Merged string
 	// Address (CIDR, "10.0.0.2/24") and Gateway are eth0's; "" without a
 	// network of its own.

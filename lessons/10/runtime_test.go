@@ -58,6 +58,7 @@ func TestLimitsInForce(t *testing.T) {
 	defer l.Recover()
 	l.NeedPrivileges()
 	before := cgroupsNow()
+	sweepCgroups(l, before)
 	wait := start(l, capstone.Config{Limits: cgroups.Limits{Pids: 6}},
 		"i=0; while [ $i -lt 12 ]; do sleep 1 & i=$((i+1)); done 2>&1; wait; echo done")
 	out, _, err := wait()
