@@ -17,22 +17,24 @@ package capstone
 // It is the runtime side. Every stage comes from container.Steps(): yours
 // where you wrote it, the library's elsewhere.
 func Run(cfg Config) (int, error) {
-	// TODO(lesson 10): the runtime side, in order. The cgroup (NewCgroup,
-	// when cfg.Limits is not zero) and the layers (makeLayers); the init
-	// (Command(initName), with CloneFlags(namespaces...) and Pdeathsig
-	// in its SysProcAttr; startInit); into the cgroup (Add) and, with
-	// cfg.Bridge, onto the bridge (SetupVeth, host end "ub"+id); then
-	// release it with its orders and wait. Undo each step on every path
-	// out, after the init is gone: kill, removeLink, RemoveAll, Destroy.
+	// TODO(lesson 10): the runtime side. Its pieces: NewCgroup (when
+	// cfg.Limits is not zero) and its Add and Destroy; makeLayers and
+	// os.RemoveAll; the init, Command(initName) with CloneFlags and
+	// Pdeathsig in its SysProcAttr, started by startInit, released by
+	// release, reaped by wait or kill; SetupVeth (with cfg.Bridge, host
+	// end "ub"+id) and removeLink. The order is yours to find: the
+	// notes' timeline, and every way out must leave the host clean.
 	panic("TODO(lesson 10): write Run in lessons/10/runtime.go")
 }
 
 // Init sets the container up from inside its new namespaces and becomes
 // the command: it returns only when a step failed. It is the init side.
 func Init(o orders) error {
-	// TODO(lesson 10): the init side, in order: ConfigureNetwork (always:
-	// lo comes up), MakePrivate, SetHostname, MountOverlay, prepareRoot,
-	// PivotRoot, MountStandard, then the walls: SetNoNewPrivs,
-	// DropCapabilities(keep()), LoadSeccomp(deny()); last, execCommand.
+	// TODO(lesson 10): the init side. Its pieces: ConfigureNetwork
+	// (always: lo comes up; o.address() gives eth0's), MakePrivate,
+	// SetHostname, MountOverlay, prepareRoot, PivotRoot, MountStandard,
+	// SetNoNewPrivs, DropCapabilities(keep()), LoadSeccomp(deny()), and
+	// execCommand last. Each needs something an earlier one gives, or
+	// takes away something a later one needs: find the order.
 	panic("TODO(lesson 10): write Init in lessons/10/runtime.go")
 }
