@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strings"
 
 	shared "github.com/unboxed-go/unboxed/internal/cli"
 	"github.com/unboxed-go/unboxed/lessons/internal/workshop"
@@ -15,7 +14,7 @@ import (
 // The verbs that run containers live in internal/cli, shared with the
 // runtime binary cmd/unboxed.
 func init() {
-	verbs["run"] = verb{run: linuxOnly(runtime.GOOS, "run", runVerb), usage: "run [--mine [--only-mine]] " + strings.TrimPrefix(shared.RunUsage, "run "), summary: shared.RunSummary + "; --mine: on your own stages"}
+	verbs["run"] = verb{run: linuxOnly(runtime.GOOS, "run", runVerb), usage: "run [--mine [--only-mine]] [FLAGS] [--] [CMD...]", summary: shared.RunSummary + "; --mine: on the stages you wrote, the library's for the rest (--only-mine: yours alone)"}
 	verbs["diff"] = verb{run: linuxOnly(runtime.GOOS, "diff", func(args []string) int { return shared.Diff("go run ./lessons", args) }), usage: shared.DiffUsage, summary: shared.DiffSummary}
 	verbs["demo"] = verb{run: linuxOnly(runtime.GOOS, "demo", demoVerb), usage: shared.DemoUsage, summary: shared.DemoSummary}
 }
