@@ -4,7 +4,6 @@ package capstone_test
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 
@@ -25,11 +24,11 @@ func TestFailedStartLeavesNothing(t *testing.T) {
 		return
 	}
 	makeBridge(l)
-	links0, cgroups0, mounts0 := links(l), cgroupsNow(), lessontest.HostMounts(t)
-	sweepCgroups(l, cgroups0)
+	links0, mounts0, id := links(l), lessontest.HostMounts(t), newID()
+	sweepCgroups(l, id)
 	state := l.TempDir()
 	cfg := capstone.Config{
-		Args: []string{"/no/such/program"}, StateDir: state,
+		ID: id, Args: []string{"/no/such/program"}, StateDir: state,
 		Bridge: testBridge, Address: "10.99.10.3/24", Gateway: testGateway,
 	}
 	if lessontest.Privileges() == "root" { // rootless, a cgroup may not be had
@@ -41,6 +40,6 @@ func TestFailedStartLeavesNothing(t *testing.T) {
 	l.Equal("what is left in the state directory", []string(nil), left(state))
 	l.Equal("the network devices after the failed start", strings.Join(links0, " "), strings.Join(links(l), " "))
 	l.Equal("the host's mount table after the failed start", mounts0, lessontest.HostMounts(t))
-	after := slices.DeleteFunc(cgroupsNow(), func(d string) bool { return slices.Contains(cgroups0, d) })
-	l.Equal("the container's cgroups left after the failed start", []string(nil), after)
+	left := cgroupsOf(id)
+	l.True(len(left) == 0, "no cgroup of the container left after the failed start", fmt.Sprintf("%q", left))
 }

@@ -3,10 +3,11 @@
 package capstone_test
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -125,20 +126,26 @@ func cgroupsHere(l *lessontest.T) {
 	}
 }
 
-// cgroupsNow lists the containers' cgroups on this host now: the
-// directories in every unboxed parent of cgroups.Roots.
-func cgroupsNow() []string {
+// newID returns an id for a test's container, so that the test can look
+// for what the container left under its name.
+func newID() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// cgroupsOf lists the cgroup directories of container id that exist now:
+// <root>/unboxed/<id> for every root of cgroups.Roots.
+func cgroupsOf(id string) []string {
 	_, roots, err := cgroups.Roots()
 	if err != nil {
 		return nil
 	}
 	var list []string
 	for _, root := range roots {
-		entries, _ := os.ReadDir(filepath.Join(root, "unboxed"))
-		for _, e := range entries {
-			if e.IsDir() {
-				list = append(list, filepath.Join(root, "unboxed", e.Name()))
-			}
+		dir := filepath.Join(root, "unboxed", id)
+		if _, err := os.Stat(dir); err == nil {
+			list = append(list, dir)
 		}
 	}
 	return list
@@ -154,15 +161,12 @@ func left(dir string) []string {
 	return names
 }
 
-// sweepCgroups removes, when the test ends, the containers' cgroups that
-// were not there before: a Run that forgets Destroy fails the test, and
+// sweepCgroups removes, when the test ends, the cgroups of container id
+// that are still there: a Run that forgets Destroy fails the test, and
 // the host is still left clean.
-func sweepCgroups(l *lessontest.T, before []string) {
+func sweepCgroups(l *lessontest.T, id string) {
 	l.Cleanup(func() {
-		for _, dir := range cgroupsNow() {
-			if slices.Contains(before, dir) {
-				continue
-			}
+		for _, dir := range cgroupsOf(id) {
 			data, _ := os.ReadFile(filepath.Join(dir, "cgroup.procs"))
 			for _, f := range strings.Fields(string(data)) {
 				if pid, err := strconv.Atoi(f); err == nil {
@@ -172,6 +176,7 @@ func sweepCgroups(l *lessontest.T, before []string) {
 			for i := 0; i < 100 && unix.Rmdir(dir) == unix.EBUSY; i++ {
 				time.Sleep(10 * time.Millisecond)
 			}
+			_ = unix.Rmdir(filepath.Dir(dir)) // the unboxed parent, once empty
 		}
 	})
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -57,9 +56,9 @@ func TestLimitsInForce(t *testing.T) {
 	l := lessontest.New(t, "the-runtime-side")
 	defer l.Recover()
 	l.NeedPrivileges()
-	before := cgroupsNow()
-	sweepCgroups(l, before)
-	wait := start(l, capstone.Config{Limits: cgroups.Limits{Pids: 6}},
+	id := newID()
+	sweepCgroups(l, id)
+	wait := start(l, capstone.Config{ID: id, Limits: cgroups.Limits{Pids: 6}},
 		"i=0; while [ $i -lt 12 ]; do sleep 1 & i=$((i+1)); done 2>&1; wait; echo done")
 	out, _, err := wait()
 	if errors.Is(err, cgroups.ErrNoCgroupAccess) || errors.Is(err, cgroups.ErrControllerMissing) {
@@ -70,6 +69,6 @@ func TestLimitsInForce(t *testing.T) {
 	l.NoError(err, fmt.Sprintf("your Run with a pids limit of 6 (output %q)", out))
 	l.True(strings.Contains(out, "can't fork") || strings.Contains(out, "Resource temporarily unavailable"),
 		"a fork past the limit of 6 to fail (can't fork)", fmt.Sprintf("%q", out))
-	after := slices.DeleteFunc(cgroupsNow(), func(d string) bool { return slices.Contains(before, d) })
-	l.Equal("the container's cgroups left after it ended", []string(nil), after)
+	left := cgroupsOf(id)
+	l.True(len(left) == 0, "no cgroup of the container left after it ended", fmt.Sprintf("%q", left))
 }

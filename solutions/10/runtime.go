@@ -27,7 +27,7 @@ import (
 // where you wrote it, the library's elsewhere.
 func Run(cfg Config) (int, error) {
 	s := container.Steps()
-	id := newID()
+	id := containerID(cfg)
 	// The cgroup comes first: the init must be in it before it runs.
 	var cg cgroups.Cgroup
 	if cfg.Limits != (cgroups.Limits{}) {

@@ -13,9 +13,16 @@
 package mine
 
 import (
+	"os"
+
 	"github.com/unboxed-go/unboxed/container/cgroups"
 	"github.com/unboxed-go/unboxed/lessons/internal/workshop"
 )
+
+// OverlayEnv names a go build -overlay file that Written reads the
+// lessons through, as the build that it judges saw them: CI builds lesson
+// 10's tests with every solution overlaid and sets it to the same file.
+const OverlayEnv = "UNBOXED_OVERLAY"
 
 // Written reads the exercise files under root (the workshop's checkout)
 // and returns the names of the stages (container.Stages' fields) the
@@ -23,7 +30,13 @@ import (
 // library's code. On a host whose cgroup controllers are v1, the cgroup
 // stage counts as written once lesson 05's bonus is written too.
 func Written(root string) (yours, library []string, err error) {
-	stages, err := workshop.Stages(root, nil, HostIsV1())
+	var overlay map[string]string
+	if file := os.Getenv(OverlayEnv); file != "" {
+		if overlay, err = workshop.ReadOverlay(file); err != nil {
+			return nil, nil, err
+		}
+	}
+	stages, err := workshop.Stages(root, overlay, HostIsV1())
 	if err != nil {
 		return nil, nil, err
 	}
