@@ -34,7 +34,7 @@ func TestFailedStartLeavesNothing(t *testing.T) {
 	if lessontest.Privileges() == "root" { // rootless, a cgroup may not be had
 		cfg.Limits = cgroups.Limits{Pids: 16}
 	}
-	out, code, err := start(l, cfg, "")()
+	out, code, err := start(l, cfg, "").wait()
 	l.Error(err, fmt.Sprintf("your Run of /no/such/program (output %q)", out))
 	l.Equal(fmt.Sprintf("the status of a start that failed: %v", err), container.ExitNotFound, code)
 	l.Equal("what is left in the state directory", []string(nil), left(state))

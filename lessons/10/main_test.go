@@ -53,11 +53,56 @@ func (o *output) String() string {
 	return o.b.String()
 }
 
+// running is a container of your runtime that a test started.
+type running struct {
+	l    *lessontest.T
+	out  *output
+	done chan result
+	r    *result
+}
+
+type result struct {
+	code int
+	err  error
+	pan  any
+}
+
+// ended says whether Run has returned.
+func (c *running) ended() bool {
+	if c.r != nil {
+		return true
+	}
+	select {
+	case r := <-c.done:
+		c.r = &r
+		return true
+	default:
+		return false
+	}
+}
+
+// wait waits for Run and returns the output, exit status and error. A Run
+// that takes more than 30 seconds, or panics, fails the test.
+func (c *running) wait() (string, int, error) {
+	c.l.Helper()
+	if c.r == nil {
+		select {
+		case r := <-c.done:
+			c.r = &r
+		case <-time.After(30 * time.Second):
+			c.l.Fatalf("want your Run to return within 30s, got none (output so far: %q)", c.out.String())
+		}
+	}
+	if c.r.pan != nil {
+		c.l.Fatalf("your code panicked: %v", c.r.pan)
+	}
+	return c.out.String(), c.r.code, c.r.err
+}
+
 // start runs script with /bin/sh in a container of your runtime, on the
-// default rootfs unless cfg names one, and returns a function that waits
-// for it: its output, exit status and error. A Run that takes more than
-// 30 seconds fails the test.
-func start(l *lessontest.T, cfg capstone.Config, script string) func() (string, int, error) {
+// default rootfs unless cfg names one (or the command cfg.Args), in a
+// goroutine of its own.
+func start(l *lessontest.T, cfg capstone.Config, script string) *running {
 	l.Helper()
 	if cfg.Rootfs == "" {
 		cfg.Rootfs = l.Rootfs()
@@ -70,40 +115,23 @@ func start(l *lessontest.T, cfg capstone.Config, script string) func() (string, 
 	}
 	out := &output{}
 	cfg.Stdout, cfg.Stderr = out, out
-	type result struct {
-		code int
-		err  error
-		pan  any
-	}
-	done := make(chan result, 1)
+	c := &running{l: l, out: out, done: make(chan result, 1)}
 	go func() {
 		var r result
 		defer func() {
 			r.pan = recover()
-			done <- r
+			c.done <- r
 		}()
 		r.code, r.err = capstone.Run(cfg)
 	}()
-	return func() (string, int, error) {
-		l.Helper()
-		select {
-		case r := <-done:
-			if r.pan != nil {
-				l.Fatalf("your code panicked: %v", r.pan)
-			}
-			return out.String(), r.code, r.err
-		case <-time.After(30 * time.Second):
-			l.Fatalf("want your Run to return within 30s, got none (output so far: %q)", out.String())
-		}
-		return "", 0, nil
-	}
+	return c
 }
 
 // run runs script in a container of your runtime and returns its output
 // and exit status; an error from Run fails the test.
 func run(l *lessontest.T, cfg capstone.Config, script string) (string, int) {
 	l.Helper()
-	out, code, err := start(l, cfg, script)()
+	out, code, err := start(l, cfg, script).wait()
 	if err != nil {
 		l.NoError(err, fmt.Sprintf("your Run of a container running %q (output %q)", script, out))
 	}

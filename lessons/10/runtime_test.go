@@ -24,7 +24,7 @@ func TestExitStatus(t *testing.T) {
 	l.NeedPrivileges()
 	_, code := run(l, capstone.Config{}, "exit 3")
 	l.Equal("the exit status of a command that exits 3", 3, code)
-	out, code, err := start(l, capstone.Config{Args: []string{"/etc/passwd"}}, "")()
+	out, code, err := start(l, capstone.Config{Args: []string{"/etc/passwd"}}, "").wait()
 	l.Error(err, fmt.Sprintf("your Run of /etc/passwd, which is not executable (output %q)", out))
 	l.Equal(fmt.Sprintf("the status of a command that is not executable (error %v)", err), 126, code)
 }
@@ -36,12 +36,13 @@ func TestWritesLandInTheUpper(t *testing.T) {
 	defer l.Recover()
 	l.NeedPrivileges()
 	state := l.TempDir()
-	wait := start(l, capstone.Config{StateDir: state}, "echo written > /written-here && sleep 2")
+	c := start(l, capstone.Config{StateDir: state}, "echo written > /written-here && sleep 2")
 	var upper []string
-	for deadline := time.Now().Add(5 * time.Second); len(upper) == 0 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for len(upper) == 0 && !c.ended() {
 		upper, _ = filepath.Glob(filepath.Join(state, "*", "upper", "written-here"))
+		time.Sleep(20 * time.Millisecond)
 	}
-	out, code, err := wait()
+	out, code, err := c.wait()
 	l.NoError(err, fmt.Sprintf("your Run (output %q)", out))
 	l.Equal(fmt.Sprintf("the exit code of the write (output %q)", out), 0, code)
 	l.True(len(upper) == 1, "the container's /written-here in "+state+"/<id>/upper while it ran", fmt.Sprintf("%q", upper))
@@ -58,9 +59,9 @@ func TestLimitsInForce(t *testing.T) {
 	l.NeedPrivileges()
 	id := newID()
 	sweepCgroups(l, id)
-	wait := start(l, capstone.Config{ID: id, Limits: cgroups.Limits{Pids: 6}},
+	c := start(l, capstone.Config{ID: id, Limits: cgroups.Limits{Pids: 6}},
 		"i=0; while [ $i -lt 12 ]; do sleep 1 & i=$((i+1)); done 2>&1; wait; echo done")
-	out, _, err := wait()
+	out, _, err := c.wait()
 	if errors.Is(err, cgroups.ErrNoCgroupAccess) || errors.Is(err, cgroups.ErrControllerMissing) {
 		cgroupsHere(l)
 		l.Skipf("no cgroup with a pids limit here: %v (see go run ./lessons doctor)", err)
