@@ -59,7 +59,11 @@ func TestProcMasked(t *testing.T) {
 			break
 		}
 	}
-	out, code := run(l, capstone.Config{}, fmt.Sprintf("stat -c %%t:%%T %s; cat /proc/self/status | grep -c ^Pid", masked))
+	script := "true"
+	if masked != "" {
+		script = "stat -c %t:%T " + masked
+	}
+	out, code := run(l, capstone.Config{}, script)
 	l.Equal(fmt.Sprintf("the exit code of the check (output %q)", out), 0, code)
 	if masked == "" {
 		l.NotOnThisHost("none of /proc/kcore, /proc/keys, /proc/timer_list or /proc/sched_debug exists on this kernel")
