@@ -23,6 +23,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -143,9 +144,22 @@ type initProcess struct {
 	reports *os.File // read end: the init's failure, or EOF at execve
 }
 
+// needed are the namespaces without which the init would change the
+// host's: its hostname, its mount table, its network.
+const needed = unix.CLONE_NEWNS | unix.CLONE_NEWUTS | unix.CLONE_NEWPID | unix.CLONE_NEWIPC | unix.CLONE_NEWNET
+
 // startInit starts cmd, the init, with the two pipes. The init does
-// nothing until release sends its orders.
+// nothing until release sends its orders. It refuses an init whose clone
+// flags leave out a namespace of container.AllNamespaces: its steps would
+// then rename, remount or rewire the host itself.
 func startInit(cmd *exec.Cmd) (*initProcess, error) {
+	if cmd.SysProcAttr == nil || cmd.SysProcAttr.Cloneflags&needed != needed {
+		var flags uintptr
+		if cmd.SysProcAttr != nil {
+			flags = cmd.SysProcAttr.Cloneflags
+		}
+		return nil, fmt.Errorf("the init's clone flags %#x leave out namespaces of %#x (CloneFlags(namespaces...) in its SysProcAttr): refusing to start it, its steps would change the host", flags, needed)
+	}
 	ordersR, ordersW, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -287,6 +301,60 @@ func execCommand(args []string, hostname string) error {
 // elsewhere it does nothing. Call it after MountOverlay, before
 // PivotRoot.
 func prepareRoot(merged string) error { return container.PrepareRootless(merged) }
+
+// steps returns the stages in force, container.Steps(): yours where you
+// wrote them, the library's elsewhere. The three that mount are guarded:
+// each refuses to run while a mount is still shared with the host's
+// (MakePrivate not yet called), where what it mounts would appear on the
+// host too.
+func steps() container.Stages {
+	s := container.Steps()
+	overlay, pivot, standard := s.MountOverlay, s.PivotRoot, s.MountStandard
+	s.MountOverlay = func(lowers []string, upper, work, target string) error {
+		if err := private("MountOverlay"); err != nil {
+			return err
+		}
+		return overlay(lowers, upper, work, target)
+	}
+	s.PivotRoot = func(newRoot string) error {
+		if err := private("PivotRoot"); err != nil {
+			return err
+		}
+		return pivot(newRoot)
+	}
+	s.MountStandard = func() error {
+		if err := private("MountStandard"); err != nil {
+			return err
+		}
+		return standard()
+	}
+	return s
+}
+
+// private says why step may not mount yet: a mount of this mount
+// namespace still propagates to the host's (a "shared:" tag in
+// /proc/self/mountinfo, proc(5)).
+func private(step string) error {
+	data, err := os.ReadFile("/proc/self/mountinfo")
+	if errors.Is(err, os.ErrNotExist) {
+		// No /proc: the root has moved (pivot_root refuses a shared
+		// root), and MountStandard has yet to mount a fresh one.
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) > 6 && slices.ContainsFunc(fields[6:], isShared) {
+			return fmt.Errorf("%s before MakePrivate: %s still propagates to the host's mounts, so what it mounts there would appear on the host too", step, fields[4])
+		}
+	}
+	return nil
+}
+
+// isShared says whether a mountinfo optional field is a peer group.
+func isShared(field string) bool { return strings.HasPrefix(field, "shared:") }
 
 // keep is the list of capabilities to hand DropCapabilities: Docker's 14.
 func keep() []int { return container.DefaultKeep() }

@@ -14,8 +14,9 @@ package capstone
 // 126 for a command that is not executable, 127 for one not found), and
 // nothing it made is left behind: no cgroup, no directory, no device.
 //
-// It is the runtime side. Every stage comes from container.Steps(): yours
-// where you wrote it, the library's elsewhere.
+// It is the runtime side. Every stage comes from steps() (plumbing.go),
+// container.Steps() with a guard: yours where you wrote it, the library's
+// elsewhere.
 func Run(cfg Config) (int, error) {
 	// TODO(lesson 10): the runtime side. Its pieces: NewCgroup (when
 	// cfg.Limits is not zero) and its Add and Destroy; makeLayers and

@@ -23,10 +23,11 @@ import (
 // 126 for a command that is not executable, 127 for one not found), and
 // nothing it made is left behind: no cgroup, no directory, no device.
 //
-// It is the runtime side. Every stage comes from container.Steps(): yours
-// where you wrote it, the library's elsewhere.
+// It is the runtime side. Every stage comes from steps() (plumbing.go),
+// container.Steps() with a guard: yours where you wrote it, the library's
+// elsewhere.
 func Run(cfg Config) (int, error) {
-	s := container.Steps()
+	s := steps()
 	id := containerID(cfg)
 	// The cgroup comes first: the init must be in it before it runs.
 	var cg cgroups.Cgroup
@@ -97,7 +98,7 @@ func start(s container.Stages, cfg Config, id string, l layers, cg cgroups.Cgrou
 // Init sets the container up from inside its new namespaces and becomes
 // the command: it returns only when a step failed. It is the init side.
 func Init(o orders) error {
-	s := container.Steps()
+	s := steps()
 	// The network first, while the init still has CAP_NET_ADMIN: lo up,
 	// and eth0 (moved in by the runtime before release) configured.
 	address, gateway, err := o.address()
