@@ -290,9 +290,17 @@ func execCommand(args []string, hostname string) error {
 	}
 	path, err := exec.LookPath(args[0])
 	if err != nil {
-		return &container.Error{Code: container.StartFailureCode(err), Op: "exec", Path: args[0], Err: err}
+		return execError(args[0], err)
 	}
-	err = syscall.Exec(path, args, env)
+	return execError(path, syscall.Exec(path, args, env))
+}
+
+// execError is a failed execve(2) with Docker's status for it; nil when
+// err is nil.
+func execError(path string, err error) error {
+	if err == nil {
+		return nil
+	}
 	return &container.Error{Code: container.StartFailureCode(err), Op: "exec", Path: path, Err: err}
 }
 
