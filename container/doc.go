@@ -86,6 +86,10 @@
 //	LoadSeccomp       08      seccomp_linux.go         init, last before execve (a lesson's filter)
 //	ApplyLayer        09      image_unpack_linux.go    runtime (ImageStore.Pull, once per layer)
 //
+// Lesson 10 assembles a runtime of its own from the same table (Steps),
+// with DefaultKeep, DefaultDeny and PrepareRootless for the arguments and
+// the rootless preparation that the library's init works out itself.
+//
 // The cgroups stage is the one big enough for a package of its own,
 // container/cgroups: v1 and v2 share its tree, kill and rmdir code. The
 // runtime makes the container's cgroup before it starts the init, so the

@@ -14,7 +14,7 @@ import (
 // The verbs that run containers live in internal/cli, shared with the
 // runtime binary cmd/unboxed.
 func init() {
-	verbs["run"] = verb{run: linuxOnly(runtime.GOOS, "run", func(args []string) int { return shared.Run("go run ./lessons", args) }), usage: shared.RunUsage, summary: shared.RunSummary}
+	verbs["run"] = verb{run: linuxOnly(runtime.GOOS, "run", runVerb), usage: "run [--mine [--only-mine]] [FLAGS] [--] [CMD...]", summary: shared.RunSummary + "; --mine: on the stages you wrote, the library's for the rest (--only-mine: yours alone)"}
 	verbs["diff"] = verb{run: linuxOnly(runtime.GOOS, "diff", func(args []string) int { return shared.Diff("go run ./lessons", args) }), usage: shared.DiffUsage, summary: shared.DiffSummary}
 	verbs["demo"] = verb{run: linuxOnly(runtime.GOOS, "demo", demoVerb), usage: shared.DemoUsage, summary: shared.DemoSummary}
 }
@@ -23,6 +23,9 @@ func init() {
 // measure containers, and every container re-executes the binary that
 // starts it, so they run in cmd/unboxed, the runtime with nothing else
 // linked in, to measure the runtime's own start.
+// runLibrary is run on the library's own stages.
+func runLibrary(args []string) int { return shared.Run("go run ./lessons", args) }
+
 func demoVerb(args []string) int {
 	root, err := workshop.FindRoot(".")
 	if err != nil {

@@ -68,6 +68,7 @@ func TestCheckFilesFindsStrays(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "solutions/07/x.go"), "package x\n")
 	writeFile(t, filepath.Join(dir, "lessons/07/x.go"), "package x // solved, no marker\n")
 	writeFile(t, filepath.Join(dir, "lessons/07/extra.go"), "package x\n")
+	writeFile(t, filepath.Join(dir, "lessons/07/plumbing.go"), "package x // given: allowed\n")
 	c := &lessonCheck{files: "ok"}
 	checkFiles(dir, 7, c)
 	assert.Equal(t, "bad", c.files)
@@ -76,4 +77,8 @@ func TestCheckFilesFindsStrays(t *testing.T) {
 		"stray file lessons/07/extra.go (no twin in solutions/07)",
 		"lessons/07/hint.md is missing",
 	}, c.problems)
+	writeFile(t, filepath.Join(dir, "lessons/07/plumbing.go"), "package x // TODO(lesson 7): not here\n")
+	c = &lessonCheck{files: "ok"}
+	checkFiles(dir, 7, c)
+	assert.Contains(t, c.problems, "lessons/07/plumbing.go is given, not an exercise, but has a TODO(lesson 7) marker")
 }

@@ -47,7 +47,7 @@ func mapVerb(args []string) int {
 	}
 	switch {
 	case next == 0:
-		fmt.Println("every lesson passes: run a container on your own code: sudo go run ./lessons run -- /bin/sh")
+		fmt.Println("every lesson passes: run a container on your own code: sudo go run ./lessons run --mine --only-mine -- /bin/sh")
 	case status[next] == statusNotStarted:
 		files, _ := workshop.ExerciseFiles(root, next)
 		// One command a line: a sentence of commands wraps mid-command.

@@ -226,7 +226,8 @@ func checkNotes(root string, n int, c *lessonCheck) {
 }
 
 // checkFiles requires lessons/NN and solutions/NN to mirror each other: the
-// same exercise files, stubs marked TODO, and nothing stray.
+// same exercise files, stubs marked TODO, and nothing stray but the given
+// plumbing.go, which has no TODO.
 func checkFiles(root string, n int, c *lessonCheck) {
 	bad := func(format string, args ...any) {
 		c.files = "bad"
@@ -246,6 +247,11 @@ func checkFiles(root string, n int, c *lessonCheck) {
 		name := e.Name()
 		switch {
 		case name == "notes.md" || name == "hint.md" || strings.HasSuffix(name, "_test.go") || name == "testdata":
+		case name == workshop.GivenFile && !want[name]:
+			data, _ := os.ReadFile(filepath.Join(root, workshop.Dir(n), name))
+			if strings.Contains(string(data), todoMarker(n)) {
+				bad("%s/%s is given, not an exercise, but has a %s marker", workshop.Dir(n), name, todoMarker(n))
+			}
 		case strings.HasSuffix(name, ".go") && want[name]:
 			delete(want, name)
 			data, _ := os.ReadFile(filepath.Join(root, workshop.Dir(n), name))

@@ -92,6 +92,12 @@ func ExerciseFiles(root string, n int) ([]string, error) {
 	return names, nil
 }
 
+// GivenFile is the one Go file a lesson may hold besides its exercise
+// files and tests: code the lesson gives the learner to call, with no
+// twin in solutions/ and no TODO (lesson 10's pipes between its two
+// sides). reset leaves it alone and verify does not count it stray.
+const GivenFile = "plumbing.go"
+
 // ParseLesson reads a lesson number as a learner types it: "3", "03".
 func ParseLesson(arg string, known []int) (int, error) {
 	n, err := strconv.Atoi(arg)
