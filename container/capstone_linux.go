@@ -1,7 +1,5 @@
 package container
 
-import "golang.org/x/sys/unix"
-
 // What lesson 10 needs to assemble a runtime of its own from the stages:
 // the table in force, and the three things the library's init computes
 // for its stages, so that a learner's init hands the same arguments.
@@ -22,15 +20,7 @@ func Steps() Stages {
 // the numbers of the calls the default filter fails with EPERM for a
 // container that keeps DefaultCapabilities (mount, unshare, keyctl,
 // mknod and mknodat, ...), without clone, which every fork is.
-func DefaultDeny() []uint32 {
-	var deny []uint32
-	for _, r := range defaultSeccompRules(DefaultCapabilities) {
-		if r.ret == errnoRet(unix.EPERM) && r.nr != syscallNumbers["clone"] {
-			deny = append(deny, r.nr)
-		}
-	}
-	return deny
-}
+func DefaultDeny() []uint32 { return denyList(DefaultCapabilities) }
 
 // DefaultKeep is the numbers of DefaultCapabilities that the calling
 // process has, the list to hand DropCapabilities: capset(2) refuses to

@@ -162,16 +162,7 @@ func loadFilter(s spec) error {
 	}
 	fail := func(err error) error { return &Error{Code: ExitRuntimeError, Op: "seccomp", Err: err} }
 	if load := overrideLoadSeccomp(); load != nil && sec.Seccomp == nil {
-		// A plain deny list cannot look at arguments: mknod and mknodat
-		// are refused outright (fifos too), clone is left alone (every
-		// fork is a clone), clone3 is left out.
-		var deny []uint32
-		for _, r := range defaultSeccompRules(s.Caps) {
-			if r.ret == errnoRet(unix.EPERM) && r.nr != syscallNr("clone") {
-				deny = append(deny, r.nr)
-			}
-		}
-		if err := load(deny); err != nil {
+		if err := load(denyList(s.Caps)); err != nil {
 			return fail(err)
 		}
 		return nil
@@ -191,4 +182,18 @@ func loadFilter(s spec) error {
 		return fail(err)
 	}
 	return nil
+}
+
+// denyList is the default filter for a container that keeps caps as a
+// plain list of numbers, for a lesson's LoadSeccomp. A deny list cannot
+// look at arguments: mknod and mknodat are refused outright (fifos too),
+// clone is left alone (every fork is a clone), clone3 is left out.
+func denyList(caps []string) []uint32 {
+	var deny []uint32
+	for _, r := range defaultSeccompRules(caps) {
+		if r.ret == errnoRet(unix.EPERM) && r.nr != syscallNr("clone") {
+			deny = append(deny, r.nr)
+		}
+	}
+	return deny
 }

@@ -72,9 +72,9 @@ const initName = "unboxed-lesson10-init"
 
 func init() { container.Register(initName, initMain) }
 
-// orders is what the runtime sends the init once it may start: the
+// Orders is what the runtime sends the init once it may start: the
 // command and everything the init side needs to set the container up.
-type orders struct {
+type Orders struct {
 	Args     []string
 	Hostname string
 	// Lowers, Upper, Work and Merged are MountOverlay's arguments; Merged
@@ -88,7 +88,7 @@ type orders struct {
 
 // address parses the orders' eth0 address and gateway; nil, nil when
 // there are none.
-func (o orders) address() (*net.IPNet, net.IP, error) {
+func (o Orders) address() (*net.IPNet, net.IP, error) {
 	if o.Address == "" {
 		return nil, nil, nil
 	}
@@ -194,7 +194,7 @@ func (p *initProcess) pid() int { return p.cmd.Process.Pid }
 // up and becomes the command. It then returns nil once the command runs
 // (its execve succeeded), or the init's failure, an error whose
 // container.ExitStatusOf is 125, 126 or 127. After an error, call kill.
-func (p *initProcess) release(o orders) error {
+func (p *initProcess) release(o Orders) error {
 	err := json.NewEncoder(p.orders).Encode(o)
 	p.orders.Close()
 	if err != nil {
@@ -252,7 +252,7 @@ func initMain() {
 	unix.CloseOnExec(3)
 	unix.CloseOnExec(4)
 	reports := os.NewFile(4, "reports")
-	var o orders
+	var o Orders
 	err := json.NewDecoder(os.NewFile(3, "orders")).Decode(&o)
 	if err == nil {
 		err = guardInit(o)
@@ -266,7 +266,7 @@ func initMain() {
 }
 
 // guardInit runs your Init and turns its panic into an error.
-func guardInit(o orders) (err error) {
+func guardInit(o Orders) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("your Init panicked: %v", p)

@@ -30,7 +30,7 @@ func Run(cfg Config) (int, error) {
 
 // Init sets the container up from inside its new namespaces and becomes
 // the command: it returns only when a step failed. It is the init side.
-func Init(o orders) error {
+func Init(o Orders) error {
 	// TODO(lesson 10): the init side. Its pieces: ConfigureNetwork
 	// (always: lo comes up; o.address() gives eth0's), MakePrivate,
 	// SetHostname, MountOverlay, prepareRoot, PivotRoot, MountStandard,

@@ -74,7 +74,7 @@ func start(s container.Stages, cfg Config, id string, l layers, cg cgroups.Cgrou
 			return failed(err)
 		}
 	}
-	o := orders{
+	o := Orders{
 		Args: cfg.Args, Hostname: cfg.Hostname,
 		Lowers: []string{cfg.Rootfs}, Upper: l.upper, Work: l.work, Merged: l.merged,
 	}
@@ -97,7 +97,7 @@ func start(s container.Stages, cfg Config, id string, l layers, cg cgroups.Cgrou
 
 // Init sets the container up from inside its new namespaces and becomes
 // the command: it returns only when a step failed. It is the init side.
-func Init(o orders) error {
+func Init(o Orders) error {
 	s := steps()
 	// The network first, while the init still has CAP_NET_ADMIN: lo up,
 	// and eth0 (moved in by the runtime before release) configured.
