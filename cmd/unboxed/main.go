@@ -22,21 +22,14 @@ func main() {
 	if p := os.Getenv("UNBOXED_PROG"); p != "" {
 		prog = p // started by the workshop CLI, for its demos
 	}
-	root, rest := globalRoot(os.Args[1:])
-	if len(rest) < 1 {
+	if code, handled := cli.ContainerVerb(prog, os.Args[1:]); handled {
+		os.Exit(code)
+	}
+	if len(os.Args) < 2 {
 		usage()
 		os.Exit(2)
 	}
-	switch verb, args := rest[0], rest[1:]; verb {
-	case "run":
-		if ociRun(args) {
-			os.Exit(oci.Main(prog, root, verb, args))
-		}
-		os.Exit(cli.Run(prog, args))
-	case "create", "start", "state", "kill", "delete", "list", "spec":
-		os.Exit(oci.Main(prog, root, verb, args))
-	case "diff":
-		os.Exit(cli.Diff(prog, args))
+	switch verb, args := os.Args[1], os.Args[2:]; verb {
 	case "demo":
 		os.Exit(cli.Demo(prog, args))
 	case "pull":

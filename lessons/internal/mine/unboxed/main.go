@@ -19,7 +19,6 @@ import (
 
 	"github.com/unboxed-go/unboxed/container"
 	"github.com/unboxed-go/unboxed/internal/cli"
-	"github.com/unboxed-go/unboxed/internal/oci"
 	"github.com/unboxed-go/unboxed/lessons/internal/mine"
 	"github.com/unboxed-go/unboxed/lessons/internal/workshop"
 )
@@ -39,58 +38,10 @@ func main() {
 	if p := os.Getenv("UNBOXED_PROG"); p != "" {
 		prog = p
 	}
-	os.Exit(dispatch(prog, os.Args[1:]))
-}
-
-// dispatch runs a verb as cmd/unboxed does (a copy of its switch, for
-// the verbs that run containers).
-func dispatch(prog string, args []string) int {
-	root, rest := globalRoot(args)
-	if len(rest) < 1 {
-		fmt.Fprintf(os.Stderr, "usage: %s run [FLAGS] -- COMMAND, or an OCI verb (create, start, state, kill, delete, list, spec)\n", prog)
-		return 2
+	code, handled := cli.ContainerVerb(prog, os.Args[1:])
+	if !handled {
+		fmt.Fprintf(os.Stderr, "%s: want a verb: run [FLAGS] -- COMMAND, diff, or an OCI verb (create, start, state, kill, delete, list, spec)\n", prog)
+		code = 2
 	}
-	switch verb, args := rest[0], rest[1:]; verb {
-	case "run":
-		if ociRun(args) {
-			return oci.Main(prog, root, verb, args)
-		}
-		return cli.Run(prog, args)
-	case "create", "start", "state", "kill", "delete", "list", "spec":
-		return oci.Main(prog, root, verb, args)
-	case "diff":
-		return cli.Diff(prog, args)
-	}
-	fmt.Fprintf(os.Stderr, "%s: unknown verb %q; this runtime has run, diff and the OCI verbs (create, start, state, kill, delete, list, spec)\n", prog, rest[0])
-	return 2
-}
-
-// globalRoot takes runc's global --root DIR (or --root=DIR) from before
-// the verb.
-func globalRoot(args []string) (root string, rest []string) {
-	for len(args) > 0 {
-		switch a := args[0]; {
-		case a == "--root" && len(args) > 1:
-			root, args = args[1], args[2:]
-		case strings.HasPrefix(a, "--root="):
-			root, args = strings.TrimPrefix(a, "--root="), args[1:]
-		default:
-			return root, args
-		}
-	}
-	return root, args
-}
-
-// ociRun says whether run's arguments are the OCI verb's (a --bundle or
-// -b flag before any "--").
-func ociRun(args []string) bool {
-	for _, a := range args {
-		switch {
-		case a == "--":
-			return false
-		case a == "--bundle" || a == "-b" || strings.HasPrefix(a, "--bundle=") || strings.HasPrefix(a, "-b="):
-			return true
-		}
-	}
-	return false
+	os.Exit(code)
 }
