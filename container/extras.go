@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/unboxed-go/unboxed/container/cgroups"
 )
 
 // Extras are the parts of a container that an OCI bundle (the
@@ -60,6 +62,16 @@ type Extras struct {
 	// UTS only, each also in Namespaces. Pods share a network namespace
 	// this way. Nil: new namespaces only.
 	NamespacePaths map[Namespace]string
+	// Cgroup puts the container's cgroup where the caller placed it
+	// (cgroups.Place, an OCI bundle's linux.cgroupsPath) instead of
+	// unboxed/<id>, with Limits set there, even when Limits is zero. It
+	// is made before the init starts and removed when Wait returns, or
+	// when Start fails; a container that detaches leaves it to the
+	// caller's cgroups.Placement.Remove. With a Gate, the pids limit is
+	// in force while the init waits there, when it leaves the init's
+	// threads room (see pidsAtGate). Nil: unboxed/<id>, and only with
+	// Limits.
+	Cgroup *cgroups.Placement
 	// Terminal makes the container's init the leader of a new session
 	// whose controlling terminal is its stdin, which must then be a
 	// terminal (a pty's slave, as the OCI console socket hands out).

@@ -86,8 +86,8 @@ func Start(ctx context.Context, cfg Config) (_ *Container, err error) {
 	// The cgroup comes first, so that the init can be born in it (see
 	// cgroup_inside_linux.go): a millisecond or more cheaper than moving it
 	// in afterwards.
-	if cfg.Limits != (cgroups.Limits{}) {
-		if c.cgroup, c.pidsMax, err = containerCgroup(id, cfg.Limits); err != nil {
+	if cfg.Cgroup != nil || cfg.Limits != (cgroups.Limits{}) {
+		if c.cgroup, c.pidsMax, err = containerCgroup(id, cfg.Cgroup, cfg.Limits); err != nil {
 			return nil, asError(err, "cgroup")
 		}
 	}
@@ -256,6 +256,11 @@ func (c *Container) handshake(cfg Config, specW, reportR *os.File) error {
 	}
 	if failure := read(reportR); failure != nil {
 		return c.abort(failure)
+	}
+	if cfg.Gate != "" && c.pidsLater {
+		if err := c.pidsAtGate(cfg.Limits.Pids); err != nil {
+			return c.abort(asError(err, "set pids limit"))
+		}
 	}
 	if c.signal != nil {
 		go c.forwardSignals(keys)

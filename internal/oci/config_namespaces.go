@@ -23,7 +23,6 @@ func mapLinux(l *specs.Linux, b *Bundle) error {
 	refuse := map[string]bool{
 		"linux.uidMappings (no user namespace yet)": len(l.UIDMappings) > 0,
 		"linux.gidMappings (no user namespace yet)": len(l.GIDMappings) > 0,
-		"linux.cgroupsPath":                         l.CgroupsPath != "",
 		"linux.netDevices":                          len(l.NetDevices) > 0,
 		"linux.rootfsPropagation":                   l.RootfsPropagation != "",
 		"linux.mountLabel (no SELinux support)":     l.MountLabel != "",
@@ -36,6 +35,9 @@ func mapLinux(l *specs.Linux, b *Bundle) error {
 		if set {
 			return unsupported(field, "want it left out")
 		}
+	}
+	if err := mapCgroupsPath(l.CgroupsPath, b); err != nil {
+		return err
 	}
 	for i, ns := range l.Namespaces {
 		if ns.Type == specs.CgroupNamespace && ns.Path == "" {

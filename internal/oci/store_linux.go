@@ -108,8 +108,9 @@ func (s store) save(r *record) error {
 }
 
 // sweepHalfCreated removes what a killed create left: a directory with no
-// record, whose lock nobody holds, and an init that may still wait at its
-// gate (found by the gate it holds open).
+// record, whose lock nobody holds, the cgroup that cgroup.json records and
+// an init that may still wait at its gate (found by the gate it holds
+// open, or in that cgroup).
 func (s store) sweepHalfCreated(id string) {
 	fd, err := unix.Open(s.dir(id), unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
@@ -120,6 +121,9 @@ func (s store) sweepHalfCreated(id string) {
 		return // a create is at work on it
 	}
 	killGateHolders(s.fifo(id))
+	if s.removeCgroup(id) != nil {
+		return // kept, for delete to try again
+	}
 	os.RemoveAll(s.dir(id))
 }
 
