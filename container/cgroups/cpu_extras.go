@@ -66,7 +66,7 @@ func (l Limits) validateCPUExtras() error {
 	}
 	for _, set := range []struct{ name, value string }{{"cpuset cpus", l.CPUSet}, {"cpuset mems", l.MemSet}} {
 		if set.value != "" && !cpuList.MatchString(set.value) {
-			return fmt.Errorf("%s %q: want a list such as 0-3,6 (cpuset(7))", set.name, set.value)
+			return fmt.Errorf("%s %q: want a list, e.g. 0-3,6 (cpuset(7))", set.name, set.value)
 		}
 	}
 	return nil

@@ -164,13 +164,13 @@ func mapMemory(m *specs.LinuxMemory, b *Bundle) error {
 	}
 	b.cgroup = true
 	refuse := map[string]bool{
-		"linux.resources.memory.reservation (no soft limit)":                                                   m.Reservation != nil,
+		"linux.resources.memory.reservation (no soft limit)":                                                    m.Reservation != nil,
 		"linux.resources.memory.kernel (kernel-memory limits are gone from the kernel: Linux 6.x ignores them)": m.Kernel != nil,
-		"linux.resources.memory.kernelTCP (kernel-memory limits)":                                              m.KernelTCP != nil,
-		"linux.resources.memory.swappiness":                                                                    m.Swappiness != nil,
-		"linux.resources.memory.disableOOMKiller":                                                              m.DisableOOMKiller != nil,
-		"linux.resources.memory.useHierarchy":                                                                  m.UseHierarchy != nil,
-		"linux.resources.memory.checkBeforeUpdate":                                                             m.CheckBeforeUpdate != nil,
+		"linux.resources.memory.kernelTCP (kernel-memory limits)":                                               m.KernelTCP != nil,
+		"linux.resources.memory.swappiness":                                                                     m.Swappiness != nil,
+		"linux.resources.memory.disableOOMKiller":                                                               m.DisableOOMKiller != nil,
+		"linux.resources.memory.useHierarchy":                                                                   m.UseHierarchy != nil,
+		"linux.resources.memory.checkBeforeUpdate":                                                              m.CheckBeforeUpdate != nil,
 	}
 	for field, set := range refuse {
 		if set {
@@ -233,7 +233,7 @@ func mapCPU(c *specs.LinuxCPU, b *Bundle) error {
 	}
 	for _, set := range []struct{ field, value string }{{"cpus", c.Cpus}, {"mems", c.Mems}} {
 		if set.value != "" && !cpuList.MatchString(set.value) {
-			return fmt.Errorf("linux.resources.cpu.%s %q: want a list such as \"0-3,6\" (cpuset(7))", set.field, set.value)
+			return fmt.Errorf("linux.resources.cpu.%s %q: want a list, e.g. \"0-3,6\" (cpuset(7))", set.field, set.value)
 		}
 	}
 	l.CPUSet, l.MemSet = c.Cpus, c.Mems
