@@ -62,6 +62,16 @@ type Extras struct {
 	// UTS only, each also in Namespaces. Pods share a network namespace
 	// this way. Nil: new namespaces only.
 	NamespacePaths map[Namespace]string
+	// UIDMappings and GIDMappings are the User namespace's maps, written
+	// as they are to /proc/PID/uid_map and gid_map (user_namespaces(7)):
+	// they need the User namespace, root, and id 0 of the namespace
+	// mapped, as the init runs as that root. Unlike UserRange, the rootfs
+	// is used as it is, not a copy shifted into the maps, as an OCI
+	// runtime does: files owned by an id outside the maps show as the
+	// overflow id (nobody) inside, and the rootfs must be reachable by the
+	// host id that root maps to. Nil: the maps UserRange gives, or the
+	// caller's own uid and gid as root.
+	UIDMappings, GIDMappings []IDMap
 	// Cgroup puts the container's cgroup where the caller placed it
 	// (cgroups.Place, an OCI bundle's linux.cgroupsPath) instead of
 	// unboxed/<id>, with Limits set there, even when Limits is zero. It
@@ -77,6 +87,12 @@ type Extras struct {
 	// terminal (a pty's slave, as the OCI console socket hands out).
 	// False: the runtime's session.
 	Terminal bool
+}
+
+// IDMap is one line of a user namespace's uid_map or gid_map: Size ids
+// from ContainerID inside are host ids from HostID.
+type IDMap struct {
+	ContainerID, HostID, Size int
 }
 
 // Rlimit is one resource limit: Resource is its number (unix.RLIMIT_NOFILE).
@@ -137,6 +153,9 @@ func (c *Config) validateExtras() error {
 			return bad("joining the %s namespace at %s needs %s in Namespaces too", ns, path, ns)
 		}
 	}
+	if err := c.validateIDMaps(); err != nil {
+		return err
+	}
 	for name := range c.Sysctl {
 		var ns Namespace
 		switch {
@@ -159,3 +178,36 @@ func (c *Config) validateExtras() error {
 // InitName is the argv[0] of a container's init: ps(1) shows it until the
 // init becomes the command, so a process waiting at its Gate has it.
 const InitName = "unboxed-init"
+
+// validateIDMaps checks UIDMappings and GIDMappings before any namespace
+// is made; the kernel checks the rest (no overlaps, at most 340 lines)
+// when the maps are written.
+func (c *Config) validateIDMaps() error {
+	if len(c.UIDMappings) == 0 && len(c.GIDMappings) == 0 {
+		return nil
+	}
+	bad := func(why string) error {
+		return &Error{Code: ExitRuntimeError, Op: "user namespace maps", Err: fmt.Errorf("%s (want e.g. UIDMappings and GIDMappings: []IDMap{{ContainerID: 0, HostID: 100000, Size: 65536}}, with the User namespace, as root)", why)}
+	}
+	switch {
+	case !c.has(User):
+		return bad("maps need the User namespace")
+	case len(c.UIDMappings) == 0 || len(c.GIDMappings) == 0:
+		return bad("a uid map needs a gid map and the other way round")
+	case c.UserRange != (IDRange{}):
+		return bad("maps and a UserRange contradict each other")
+	}
+	for _, maps := range [][]IDMap{c.UIDMappings, c.GIDMappings} {
+		root := false
+		for _, m := range maps {
+			if m.ContainerID < 0 || m.HostID < 0 || m.Size <= 0 {
+				return bad(fmt.Sprintf("%+v is no range of ids", m))
+			}
+			root = root || m.ContainerID == 0
+		}
+		if !root {
+			return bad("id 0 of the namespace is not mapped, and the init runs as it")
+		}
+	}
+	return nil
+}

@@ -205,8 +205,23 @@ func applyCapabilitySets(sets *CapabilitySets) error {
 	return nil
 }
 
+// bindDevice stands in for mknod(2) of a device node in a user namespace,
+// where the kernel refuses it (user_namespaces(7), mknod(2): "EPERM ...
+// the caller is not privileged ... in the initial user namespace"): an
+// empty file named name in dir, with the host's node at hostPath bound on
+// it, as runc does. The node keeps the host's owner and mode.
+func bindDevice(dir *os.File, name, hostPath string, perm uint32) error {
+	fd, err := unix.Openat(int(dir.Fd()), name, unix.O_CREAT|unix.O_EXCL|unix.O_WRONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC, perm)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	return mount(hostPath, fmt.Sprintf("/proc/self/fd/%d", fd), "", unix.MS_BIND, "")
+}
+
 // makeDevices makes the standard device nodes and links in the rootfs's
-// /dev where they are missing, then the spec's own devices.
+// /dev where they are missing, then the spec's own devices; in a user
+// namespace a device is the host's node bound in (bindDevice).
 func makeDevices(rootfs string, devices []Device) error {
 	var all []Device
 	for _, d := range safeDevices {
@@ -214,6 +229,7 @@ func makeDevices(rootfs string, devices []Device) error {
 	}
 	old := unix.Umask(0)
 	defer unix.Umask(old)
+	userNS := inUserNamespace()
 	for i, d := range append(all, devices...) {
 		dir, err := openInRoot(rootfs, filepath.Dir(d.Path))
 		if err != nil {
@@ -225,10 +241,14 @@ func makeDevices(rootfs string, devices []Device) error {
 		if perm == 0 {
 			perm = 0o666
 		}
-		err = unix.Mknodat(int(dir.Fd()), name, mode|perm, int(unix.Mkdev(uint32(d.Major), uint32(d.Minor))))
+		if userNS && mode != unix.S_IFIFO {
+			err = bindDevice(dir, name, d.Path, perm)
+		} else {
+			err = unix.Mknodat(int(dir.Fd()), name, mode|perm, int(unix.Mkdev(uint32(d.Major), uint32(d.Minor))))
+		}
 		if errors.Is(err, unix.EEXIST) && i < len(all) {
 			err = nil // the rootfs or a mount brought it
-		} else if err == nil {
+		} else if err == nil && !(userNS && mode != unix.S_IFIFO) {
 			err = unix.Fchownat(int(dir.Fd()), name, int(d.UID), int(d.GID), unix.AT_SYMLINK_NOFOLLOW)
 		}
 		dir.Close()

@@ -189,7 +189,9 @@ func setUp(s spec) error {
 			return err
 		}
 	}
-	if s.Rootfs != "" && inUserNamespace() {
+	// A bundle's mounts (made above, before the root moves, and with
+	// devices bound in a user namespace) are its /proc, /sys and /dev.
+	if s.Rootfs != "" && inUserNamespace() && s.Extras.Mounts == nil {
 		if err := prepareUserNamespaceRoot(s.Rootfs); err != nil {
 			return err
 		}

@@ -145,6 +145,15 @@ func initCommand(cfg Config) (*exec.Cmd, error) {
 		// setsid(2), then TIOCSCTTY on fd 0: the terminal's own session.
 		cmd.SysProcAttr.Setsid, cmd.SysProcAttr.Setctty, cmd.SysProcAttr.Ctty = true, true, 0
 	}
+	if len(cfg.UIDMappings) > 0 {
+		cmd.SysProcAttr.UidMappings = sysProcIDMaps(cfg.UIDMappings)
+		cmd.SysProcAttr.GidMappings = sysProcIDMaps(cfg.GIDMappings)
+		// Root writes the maps, so setgroups(2) may stay allowed in the
+		// namespace (user_namespaces(7), /proc/PID/setgroups): the
+		// command's user gets its groups.
+		cmd.SysProcAttr.GidMappingsEnableSetgroups = true
+		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: true}
+	}
 	if r := cfg.UserRange; r != (IDRange{}) {
 		// Root of the namespace is the range's first id; the child
 		// becomes it once the maps are written, before it execs the init.
@@ -153,6 +162,15 @@ func initCommand(cfg Config) (*exec.Cmd, error) {
 		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: true}
 	}
 	return cmd, nil
+}
+
+// sysProcIDMaps are maps as os/exec writes them for a new user namespace.
+func sysProcIDMaps(maps []IDMap) []syscall.SysProcIDMap {
+	out := make([]syscall.SysProcIDMap, len(maps))
+	for i, m := range maps {
+		out[i] = syscall.SysProcIDMap{ContainerID: m.ContainerID, HostID: m.HostID, Size: m.Size}
+	}
+	return out
 }
 
 // startInit starts the init with two pipes: fd 3 carries the spec, parent

@@ -23,7 +23,7 @@ func refusedWithExample(t *testing.T, field string, change func(*specs.Spec)) {
 	_, err := ToConfig(s, bundleDir(t))
 	if assert.Error(t, err, "want %s refused", field) {
 		assert.Contains(t, err.Error(), field, "the error names the field")
-		assert.Regexp(t, `e\.g\.|want it left out`, err.Error(), "the error shows what is accepted")
+		assert.Regexp(t, `e\.g\.|want (it|the path) left out`, err.Error(), "the error shows what is accepted")
 	}
 }
 
