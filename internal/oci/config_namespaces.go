@@ -22,13 +22,13 @@ var namespaceTypes = map[specs.LinuxNamespaceType]container.Namespace{
 func mapLinux(l *specs.Linux, b *Bundle) error {
 	cfg := &b.Config
 	refuse := map[string]bool{
-		"linux.netDevices":                          len(l.NetDevices) > 0,
-		"linux.rootfsPropagation":                   l.RootfsPropagation != "",
-		"linux.mountLabel (no SELinux support)":     l.MountLabel != "",
-		"linux.intelRdt":                            l.IntelRdt != nil,
-		"linux.memoryPolicy":                        l.MemoryPolicy != nil,
-		"linux.personality":                         l.Personality != nil,
-		"linux.timeOffsets":                         len(l.TimeOffsets) > 0,
+		"linux.netDevices":                      len(l.NetDevices) > 0,
+		"linux.rootfsPropagation":               l.RootfsPropagation != "",
+		"linux.mountLabel (no SELinux support)": l.MountLabel != "",
+		"linux.intelRdt":                        l.IntelRdt != nil,
+		"linux.memoryPolicy":                    l.MemoryPolicy != nil,
+		"linux.personality":                     l.Personality != nil,
+		"linux.timeOffsets":                     len(l.TimeOffsets) > 0,
 	}
 	for field, set := range refuse {
 		if set {
