@@ -58,9 +58,12 @@ type Extras struct {
 	OOMScoreAdj *int
 	// NamespacePaths joins existing namespaces (setns(2)) instead of the
 	// new ones Config.Namespaces makes, by the path of a namespace file
-	// such as /proc/PID/ns/net or a bind mount of one: Network, IPC and
-	// UTS only, each also in Namespaces. Pods share a network namespace
-	// this way. Nil: new namespaces only.
+	// such as /proc/PID/ns/net or a bind mount of one: Network, IPC, UTS,
+	// Mount and PID, each also in Namespaces. Pods share a network
+	// namespace this way. The init is born in a PID namespace it joins
+	// (setns(2) moves only a process's children there), so it is not PID
+	// 1 of it; it joins a Mount namespace first thing and sets its rootfs
+	// up in it. Nil: new namespaces only.
 	NamespacePaths map[Namespace]string
 	// UIDMappings and GIDMappings are the User namespace's maps, written
 	// as they are to /proc/PID/uid_map and gid_map (user_namespaces(7)):
@@ -146,8 +149,8 @@ func (c *Config) validateExtras() error {
 		return bad("a start gate and an init cannot go together (want one of them)")
 	}
 	for ns, path := range c.NamespacePaths {
-		if ns != Network && ns != IPC && ns != UTS {
-			return bad("joining a %s namespace (%s): only net, ipc and uts namespaces can be joined (want e.g. NamespacePaths: {Network: \"/proc/1234/ns/net\"})", ns, path)
+		if ns != Network && ns != IPC && ns != UTS && ns != Mount && ns != PID {
+			return bad("joining a %s namespace (%s): only net, ipc, uts, mount and pid namespaces can be joined (want e.g. NamespacePaths: {Network: \"/proc/1234/ns/net\"})", ns, path)
 		}
 		if !c.has(ns) {
 			return bad("joining the %s namespace at %s needs %s in Namespaces too", ns, path, ns)

@@ -70,8 +70,23 @@ func readGateReport(r io.Reader) *Error {
 // the hostname, sysfs, the command) happens in them. setns(2) moves the
 // calling thread only: the init's main goroutine is locked to it, and it
 // is the thread that becomes the command.
+//
+// A PID namespace is left out: the init was born in it (startInPIDNamespace).
+// A Mount namespace needs a thread whose filesystem attributes (root,
+// working directory, umask) are its own: setns(2) refuses CLONE_NEWNS with
+// EINVAL while they are shared, and the Go runtime makes every thread with
+// CLONE_FS. unshare(2) of CLONE_FS gives this thread its own copy first;
+// the other threads stay in the old namespace, and end at execve(2).
 func joinNamespaces(paths map[Namespace]string) error {
 	for ns, path := range paths {
+		if ns == PID {
+			continue
+		}
+		if ns == Mount {
+			if err := unix.Unshare(unix.CLONE_FS); err != nil {
+				return &Error{Code: ExitRuntimeError, Op: "unshare CLONE_FS", Path: path, Err: err}
+			}
+		}
 		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 		if err != nil {
 			return &Error{Code: ExitRuntimeError, Op: "join namespace", Path: path, Err: err}

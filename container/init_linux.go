@@ -54,6 +54,9 @@ func containerInit() {
 			failWith(report, err)
 		}
 	}
+	if err := pdeathsigInJoinedPIDNamespace(s.Extras); err != nil {
+		failWith(report, err)
+	}
 	if err := joinNamespaces(s.Extras.NamespacePaths); err != nil {
 		failWith(report, err)
 	}

@@ -137,6 +137,9 @@ func initCommand(cfg Config) (*exec.Cmd, error) {
 	if err := checkCloneFlags(flags, cfg.Namespaces); err != nil {
 		return nil, err
 	}
+	if cfg.NamespacePaths[PID] != "" {
+		flags &^= CloneFlags(PID) // born in the one it joins (startInPIDNamespace)
+	}
 	cmd.SysProcAttr = sysProcAttr(flags, cfg.Namespaces)
 	if cfg.Detach {
 		cmd.SysProcAttr.Pdeathsig = 0 // it outlives this process
@@ -221,6 +224,9 @@ func (c *Container) startInit(cfg Config) (specW, reportR *os.File, err error) {
 // start starts the init: born inside its cgroup when the cgroup can do
 // that, else the usual way, to be placed in the cgroup by handshake.
 func (c *Container) start(cfg Config) error {
+	if path := cfg.NamespacePaths[PID]; path != "" {
+		return startInPIDNamespace(c.cmd, path)
+	}
 	if cg, ok := c.cgroup.(cgroups.StartsInside); ok {
 		if cg.StartInside(c.cmd) == nil {
 			c.inside = true

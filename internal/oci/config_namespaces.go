@@ -50,8 +50,8 @@ func mapLinux(l *specs.Linux, b *Bundle) error {
 		if ns.Path == "" {
 			continue
 		}
-		if n != container.Network && n != container.IPC && n != container.UTS {
-			return unsupported(fmt.Sprintf("linux.namespaces[%d].path (%s)", i, ns.Type), "joining a namespace: network, ipc and uts only; want the path left out for a new one")
+		if n == container.User {
+			return unsupported(fmt.Sprintf("linux.namespaces[%d].path (%s)", i, ns.Type), "joining a namespace: network, ipc, uts, mount and pid only; want the path left out for a new one")
 		}
 		if cfg.NamespacePaths == nil {
 			cfg.NamespacePaths = map[container.Namespace]string{}
