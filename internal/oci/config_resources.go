@@ -164,13 +164,14 @@ func mapMemory(m *specs.LinuxMemory, b *Bundle) error {
 	}
 	b.cgroup = true
 	refuse := map[string]bool{
-		"linux.resources.memory.reservation (no soft limit)":                                                    m.Reservation != nil,
-		"linux.resources.memory.kernel (kernel-memory limits are gone from the kernel: Linux 6.x ignores them)": m.Kernel != nil,
-		"linux.resources.memory.kernelTCP (kernel-memory limits)":                                               m.KernelTCP != nil,
-		"linux.resources.memory.swappiness":                                                                     m.Swappiness != nil,
-		"linux.resources.memory.disableOOMKiller":                                                               m.DisableOOMKiller != nil,
-		"linux.resources.memory.useHierarchy":                                                                   m.UseHierarchy != nil,
-		"linux.resources.memory.checkBeforeUpdate":                                                              m.CheckBeforeUpdate != nil,
+		"linux.resources.memory.reservation (no soft limit)": m.Reservation != nil,
+		//lint:ignore SA1019 deprecated but still in the runtime-spec, and a bundle may set it: it is refused by name
+		"linux.resources.memory.kernel (kernel-memory limits: deprecated since Linux 5.4, accepted and ignored by later v1 kernels, absent from v2)": m.Kernel != nil,
+		"linux.resources.memory.kernelTCP (kernel-memory limits)":                                                                                    m.KernelTCP != nil,
+		"linux.resources.memory.swappiness":        m.Swappiness != nil,
+		"linux.resources.memory.disableOOMKiller":  m.DisableOOMKiller != nil,
+		"linux.resources.memory.useHierarchy":      m.UseHierarchy != nil,
+		"linux.resources.memory.checkBeforeUpdate": m.CheckBeforeUpdate != nil,
 	}
 	for field, set := range refuse {
 		if set {
