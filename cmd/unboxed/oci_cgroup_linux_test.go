@@ -113,3 +113,26 @@ func TestOCICgroupAfterKill9OfCreate(t *testing.T) {
 	}
 	assert.True(t, sawCgroup, "some create was killed while its cgroup existed")
 }
+
+// A pids limit too small for the init's Go runtime to wait at the gate
+// under it is set just before the command runs instead: the init is not
+// killed by its own threads, and the command runs under the limit.
+func TestOCISmallPidsLimitAfterTheGate(t *testing.T) {
+	r := newOCI(t)
+	path := fmt.Sprintf("/unboxed-test-%d/small", os.Getpid())
+	dir := pidsCgroupDir(t, path)
+	b := bundle(t, r, "/bin/sleep", "30")
+	editSpec(t, b, withPidsLimit(path, 3))
+	out, code := r.run("create", "--bundle", b, "small")
+	require.Equal(t, 0, code, out)
+	t.Cleanup(func() { r.run("delete", "--force", "small"); assert.NoDirExists(t, filepath.Dir(dir)) })
+	limit, err := os.ReadFile(filepath.Join(dir, "pids.max"))
+	require.NoError(t, err)
+	assert.Equal(t, "max", strings.TrimSpace(string(limit)), "at the gate the limit waits")
+	_, code = r.run("start", "small")
+	require.Equal(t, 0, code)
+	waitStatus(t, r, "small", specs.StateRunning)
+	limit, err = os.ReadFile(filepath.Join(dir, "pids.max"))
+	require.NoError(t, err)
+	assert.Equal(t, "3", strings.TrimSpace(string(limit)), "the command runs under it")
+}
