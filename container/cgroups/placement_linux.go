@@ -170,6 +170,10 @@ func (p Placement) Create(limits Limits) (Cgroup, error) {
 	for _, d := range p.Made {
 		if p.Version == "v2" {
 			if err := enableControllers(filepath.Dir(d), p.Enable, false); err != nil {
+				if errors.Is(err, unix.EBUSY) {
+					// cgroup-v2.rst, "No Internal Process Constraint".
+					err = fmt.Errorf("%w: %s holds processes, so cgroup v2 lets it hand no controller down (want a path under a cgroup without processes, e.g. an absolute one, /box)", err, filepath.Dir(d))
+				}
 				return fail(err)
 			}
 		}
