@@ -33,6 +33,36 @@ func pidsCgroupDir(t *testing.T, path string) string {
 	return filepath.Join(mount, path)
 }
 
+// sweepTestCgroups removes, when the test ends, whatever a failing test
+// left of the cgroups at /unboxed-test-PID/NAME in every hierarchy: the
+// processes in them are killed first. A passing test leaves nothing.
+func sweepTestCgroups(t *testing.T, name string) {
+	t.Cleanup(func() {
+		l, err := cgroups.DetectLayout()
+		if err != nil {
+			return
+		}
+		mounts := []string{l.V2}
+		for _, m := range l.V1 {
+			mounts = append(mounts, m)
+		}
+		for _, m := range mounts {
+			parent := filepath.Join(m, fmt.Sprintf("unboxed-test-%d", os.Getpid()))
+			dir := filepath.Join(parent, name)
+			if procs, err := os.ReadFile(filepath.Join(dir, "cgroup.procs")); err == nil {
+				for _, f := range strings.Fields(string(procs)) {
+					var pid int
+					fmt.Sscan(f, &pid)
+					_ = syscall.Kill(pid, syscall.SIGKILL)
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			_ = syscall.Rmdir(dir)
+			_ = syscall.Rmdir(parent)
+		}
+	})
+}
+
 func withPidsLimit(path string, limit int64) func(*specs.Spec) {
 	return func(s *specs.Spec) {
 		s.Linux.CgroupsPath = path
@@ -46,6 +76,7 @@ func withPidsLimit(path string, limit int64) func(*specs.Spec) {
 func TestOCICgroupsPathLifecycle(t *testing.T) {
 	r := newOCI(t)
 	path := fmt.Sprintf("/unboxed-test-%d/box", os.Getpid())
+	sweepTestCgroups(t, "box")
 	dir := pidsCgroupDir(t, path)
 	t.Cleanup(func() { assert.NoDirExists(t, filepath.Dir(dir), "nothing is left of the cgroup") })
 	b := bundle(t, r, "/bin/sleep", "30")
@@ -92,6 +123,7 @@ func TestOCICgroupsPathLifecycle(t *testing.T) {
 func TestOCICgroupAfterKill9OfCreate(t *testing.T) {
 	r := newOCI(t)
 	path := fmt.Sprintf("/unboxed-test-%d/killed", os.Getpid())
+	sweepTestCgroups(t, "killed")
 	dir := pidsCgroupDir(t, path)
 	b := bundle(t, r, "/bin/sleep", "30")
 	editSpec(t, b, withPidsLimit(path, 100))
@@ -104,9 +136,9 @@ func TestOCICgroupAfterKill9OfCreate(t *testing.T) {
 		sawCgroup = sawCgroup || err == nil
 		_ = create.Process.Signal(syscall.SIGKILL)
 		_ = create.Wait()
-		r.run("list")
-		r.run("delete", "--force", "killed")
-		require.NoDirExists(t, dir, "a create killed after %v left its cgroup", delay)
+		listed, _ := r.run("list")
+		deleted, _ := r.run("delete", "--force", "killed")
+		require.NoDirExists(t, dir, "a create killed after %v left its cgroup (list: %s; delete: %s)", delay, listed, deleted)
 		require.NoDirExists(t, filepath.Dir(dir), "a create killed after %v left the cgroup's parent", delay)
 		entries, _ := os.ReadDir(r.root)
 		require.Empty(t, entries, "a create killed after %v left state", delay)
@@ -120,6 +152,7 @@ func TestOCICgroupAfterKill9OfCreate(t *testing.T) {
 func TestOCISmallPidsLimitAfterTheGate(t *testing.T) {
 	r := newOCI(t)
 	path := fmt.Sprintf("/unboxed-test-%d/small", os.Getpid())
+	sweepTestCgroups(t, "small")
 	dir := pidsCgroupDir(t, path)
 	b := bundle(t, r, "/bin/sleep", "30")
 	editSpec(t, b, withPidsLimit(path, 3))

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -117,7 +118,7 @@ func (s store) sweepHalfCreated(id string) {
 		return
 	}
 	defer unix.Close(fd)
-	if unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB) != nil {
+	if unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB) != nil && !takeInheritedLock(fd, s.dir(id), s.fifo(id)) {
 		return // a create is at work on it
 	}
 	killGateHolders(s.fifo(id))
@@ -128,8 +129,9 @@ func (s store) sweepHalfCreated(id string) {
 }
 
 // killGateHolders kills every process that holds the FIFO open: an init
-// waiting at the gate of a container whose create was killed.
-func killGateHolders(fifo string) {
+// waiting at the gate of a container whose create was killed. Given more
+// paths, it kills the holders of any of them.
+func killGateHolders(fifo string, more ...string) {
 	procs, _ := os.ReadDir("/proc")
 	for _, p := range procs {
 		pid, err := strconv.Atoi(p.Name())
@@ -138,7 +140,7 @@ func killGateHolders(fifo string) {
 		}
 		fds, _ := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
 		for _, f := range fds {
-			if link, _ := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, f.Name())); link == fifo {
+			if link, _ := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, f.Name())); link == fifo || slices.Contains(more, link) {
 				_ = unix.Kill(pid, unix.SIGKILL)
 				break
 			}
