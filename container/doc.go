@@ -95,7 +95,10 @@
 // runtime makes the container's cgroup before it starts the init, so the
 // init is born inside it where the cgroup can do that
 // (cgroups.StartsInside), and the cgroup view of the container is mounted
-// by the init (cgroupns_linux.go).
+// by the init (cgroupns_linux.go). A caller that picks the cgroup's path
+// itself (an OCI bundle's linux.cgroupsPath) places it with cgroups.Place
+// and hands the placement over in Config.Cgroup: that cgroup is not a
+// stage, and it outlives a container that detaches.
 //
 // Linux only: on other systems the package compiles, and Start says to use
 // the workshop's Vagrant VM.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/unboxed-go/unboxed/container/cgroups"
 )
 
 // Extras are the parts of a container that an OCI bundle (the
@@ -56,15 +58,44 @@ type Extras struct {
 	OOMScoreAdj *int
 	// NamespacePaths joins existing namespaces (setns(2)) instead of the
 	// new ones Config.Namespaces makes, by the path of a namespace file
-	// such as /proc/PID/ns/net or a bind mount of one: Network, IPC and
-	// UTS only, each also in Namespaces. Pods share a network namespace
-	// this way. Nil: new namespaces only.
+	// such as /proc/PID/ns/net or a bind mount of one: Network, IPC, UTS,
+	// Mount and PID, each also in Namespaces. Pods share a network
+	// namespace this way. The init is born in a PID namespace it joins
+	// (setns(2) moves only a process's children there), so it is not PID
+	// 1 of it; it joins a Mount namespace first thing and sets its rootfs
+	// up in it. Nil: new namespaces only.
 	NamespacePaths map[Namespace]string
+	// UIDMappings and GIDMappings are the User namespace's maps, written
+	// as they are to /proc/PID/uid_map and gid_map (user_namespaces(7)):
+	// they need the User namespace, root, and id 0 of the namespace
+	// mapped, as the init runs as that root. Unlike UserRange, the rootfs
+	// is used as it is, not a copy shifted into the maps, as an OCI
+	// runtime does: files owned by an id outside the maps show as the
+	// overflow id (nobody) inside, and the rootfs must be reachable by the
+	// host id that root maps to. Nil: the maps UserRange gives, or the
+	// caller's own uid and gid as root.
+	UIDMappings, GIDMappings []IDMap
+	// Cgroup puts the container's cgroup where the caller placed it
+	// (cgroups.Place, an OCI bundle's linux.cgroupsPath) instead of
+	// unboxed/<id>, with Limits set there, even when Limits is zero. It
+	// is made before the init starts and removed when Wait returns, or
+	// when Start fails; a container that detaches leaves it to the
+	// caller's cgroups.Placement.Remove. With a Gate, the pids limit is
+	// in force while the init waits there, when it leaves the init's
+	// threads room (see pidsAtGate). Nil: unboxed/<id>, and only with
+	// Limits.
+	Cgroup *cgroups.Placement
 	// Terminal makes the container's init the leader of a new session
 	// whose controlling terminal is its stdin, which must then be a
 	// terminal (a pty's slave, as the OCI console socket hands out).
 	// False: the runtime's session.
 	Terminal bool
+}
+
+// IDMap is one line of a user namespace's uid_map or gid_map: Size ids
+// from ContainerID inside are host ids from HostID.
+type IDMap struct {
+	ContainerID, HostID, Size int
 }
 
 // Rlimit is one resource limit: Resource is its number (unix.RLIMIT_NOFILE).
@@ -118,12 +149,15 @@ func (c *Config) validateExtras() error {
 		return bad("a start gate and an init cannot go together (want one of them)")
 	}
 	for ns, path := range c.NamespacePaths {
-		if ns != Network && ns != IPC && ns != UTS {
-			return bad("joining a %s namespace (%s): only net, ipc and uts namespaces can be joined (want e.g. NamespacePaths: {Network: \"/proc/1234/ns/net\"})", ns, path)
+		if ns != Network && ns != IPC && ns != UTS && ns != Mount && ns != PID {
+			return bad("joining a %s namespace (%s): only net, ipc, uts, mount and pid namespaces can be joined (want e.g. NamespacePaths: {Network: \"/proc/1234/ns/net\"})", ns, path)
 		}
 		if !c.has(ns) {
 			return bad("joining the %s namespace at %s needs %s in Namespaces too", ns, path, ns)
 		}
+	}
+	if err := c.validateIDMaps(); err != nil {
+		return err
 	}
 	for name := range c.Sysctl {
 		var ns Namespace
@@ -147,3 +181,36 @@ func (c *Config) validateExtras() error {
 // InitName is the argv[0] of a container's init: ps(1) shows it until the
 // init becomes the command, so a process waiting at its Gate has it.
 const InitName = "unboxed-init"
+
+// validateIDMaps checks UIDMappings and GIDMappings before any namespace
+// is made; the kernel checks the rest (no overlaps, at most 340 lines)
+// when the maps are written.
+func (c *Config) validateIDMaps() error {
+	if len(c.UIDMappings) == 0 && len(c.GIDMappings) == 0 {
+		return nil
+	}
+	bad := func(why string) error {
+		return &Error{Code: ExitRuntimeError, Op: "user namespace maps", Err: fmt.Errorf("%s (want e.g. UIDMappings and GIDMappings: []IDMap{{ContainerID: 0, HostID: 100000, Size: 65536}}, with the User namespace, as root)", why)}
+	}
+	switch {
+	case !c.has(User):
+		return bad("maps need the User namespace")
+	case len(c.UIDMappings) == 0 || len(c.GIDMappings) == 0:
+		return bad("a uid map needs a gid map and the other way round")
+	case c.UserRange != (IDRange{}):
+		return bad("maps and a UserRange contradict each other")
+	}
+	for _, maps := range [][]IDMap{c.UIDMappings, c.GIDMappings} {
+		root := false
+		for _, m := range maps {
+			if m.ContainerID < 0 || m.HostID < 0 || m.Size <= 0 {
+				return bad(fmt.Sprintf("%+v is no range of ids", m))
+			}
+			root = root || m.ContainerID == 0
+		}
+		if !root {
+			return bad("id 0 of the namespace is not mapped, and the init runs as it")
+		}
+	}
+	return nil
+}

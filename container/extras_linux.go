@@ -70,8 +70,23 @@ func readGateReport(r io.Reader) *Error {
 // the hostname, sysfs, the command) happens in them. setns(2) moves the
 // calling thread only: the init's main goroutine is locked to it, and it
 // is the thread that becomes the command.
+//
+// A PID namespace is left out: the init was born in it (startInPIDNamespace).
+// A Mount namespace needs a thread whose filesystem attributes (root,
+// working directory, umask) are its own: setns(2) refuses CLONE_NEWNS with
+// EINVAL while they are shared, and the Go runtime makes every thread with
+// CLONE_FS. unshare(2) of CLONE_FS gives this thread its own copy first;
+// the other threads stay in the old namespace, and end at execve(2).
 func joinNamespaces(paths map[Namespace]string) error {
 	for ns, path := range paths {
+		if ns == PID {
+			continue
+		}
+		if ns == Mount {
+			if err := unix.Unshare(unix.CLONE_FS); err != nil {
+				return &Error{Code: ExitRuntimeError, Op: "unshare CLONE_FS", Path: path, Err: err}
+			}
+		}
 		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 		if err != nil {
 			return &Error{Code: ExitRuntimeError, Op: "join namespace", Path: path, Err: err}
@@ -205,8 +220,23 @@ func applyCapabilitySets(sets *CapabilitySets) error {
 	return nil
 }
 
+// bindDevice stands in for mknod(2) of a device node in a user namespace,
+// where the kernel refuses it (user_namespaces(7), mknod(2): "EPERM ...
+// the caller is not privileged ... in the initial user namespace"): an
+// empty file named name in dir, with the host's node at hostPath bound on
+// it, as runc does. The node keeps the host's owner and mode.
+func bindDevice(dir *os.File, name, hostPath string, perm uint32) error {
+	fd, err := unix.Openat(int(dir.Fd()), name, unix.O_CREAT|unix.O_EXCL|unix.O_WRONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC, perm)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	return mount(hostPath, fmt.Sprintf("/proc/self/fd/%d", fd), "", unix.MS_BIND, "")
+}
+
 // makeDevices makes the standard device nodes and links in the rootfs's
-// /dev where they are missing, then the spec's own devices.
+// /dev where they are missing, then the spec's own devices; in a user
+// namespace a device is the host's node bound in (bindDevice).
 func makeDevices(rootfs string, devices []Device) error {
 	var all []Device
 	for _, d := range safeDevices {
@@ -214,6 +244,7 @@ func makeDevices(rootfs string, devices []Device) error {
 	}
 	old := unix.Umask(0)
 	defer unix.Umask(old)
+	userNS := inUserNamespace()
 	for i, d := range append(all, devices...) {
 		dir, err := openInRoot(rootfs, filepath.Dir(d.Path))
 		if err != nil {
@@ -225,10 +256,14 @@ func makeDevices(rootfs string, devices []Device) error {
 		if perm == 0 {
 			perm = 0o666
 		}
-		err = unix.Mknodat(int(dir.Fd()), name, mode|perm, int(unix.Mkdev(uint32(d.Major), uint32(d.Minor))))
+		if userNS && mode != unix.S_IFIFO {
+			err = bindDevice(dir, name, d.Path, perm)
+		} else {
+			err = unix.Mknodat(int(dir.Fd()), name, mode|perm, int(unix.Mkdev(uint32(d.Major), uint32(d.Minor))))
+		}
 		if errors.Is(err, unix.EEXIST) && i < len(all) {
 			err = nil // the rootfs or a mount brought it
-		} else if err == nil {
+		} else if err == nil && !(userNS && mode != unix.S_IFIFO) {
 			err = unix.Fchownat(int(dir.Fd()), name, int(d.UID), int(d.GID), unix.AT_SYMLINK_NOFOLLOW)
 		}
 		dir.Close()

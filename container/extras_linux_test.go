@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -151,8 +152,46 @@ func TestJoinNamespaces(t *testing.T) {
 	assert.Equal(t, netns+"\njoined-uts\n", out.String(), "the joined network namespace and hostname")
 
 	_, err = Start(context.Background(), Config{
-		Args: []string{"/bin/true"}, Namespaces: AllNamespaces,
-		Extras: Extras{NamespacePaths: map[Namespace]string{Mount: "/proc/" + pid + "/ns/mnt"}},
+		Args: []string{"/bin/true"}, Namespaces: append([]Namespace{User}, AllNamespaces...),
+		Extras: Extras{NamespacePaths: map[Namespace]string{User: "/proc/" + pid + "/ns/user"}},
 	})
-	assert.ErrorContains(t, err, "only net, ipc and uts namespaces can be joined")
+	assert.ErrorContains(t, err, "only net, ipc, uts, mount and pid namespaces can be joined")
+}
+
+// NamespacePaths: a container joins another process's mount and PID
+// namespaces. Its init is born in the PID namespace, so it is not PID 1
+// there (the holder's sleep is), and it sets its rootfs up in the joined
+// mount namespace, where the runtime's own stays as it was.
+func TestJoinMountAndPIDNamespaces(t *testing.T) {
+	needRoot(t)
+	if _, err := exec.LookPath("unshare"); err != nil {
+		t.Skip("unshare(1) makes the namespaces to join: apt-get install util-linux")
+	}
+	holder := exec.Command("unshare", "--mount", "--pid", "--fork", "sleep", "30")
+	holder.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	require.NoError(t, holder.Start())
+	defer func() { _ = syscall.Kill(-holder.Process.Pid, syscall.SIGKILL); _ = holder.Wait() }()
+	pid := strconv.Itoa(holder.Process.Pid)
+	var pidns, mntns string
+	require.Eventually(t, func() bool {
+		pidns, _ = os.Readlink("/proc/" + pid + "/ns/pid_for_children")
+		mntns, _ = os.Readlink("/proc/" + pid + "/ns/mnt")
+		selfPid, _ := os.Readlink("/proc/self/ns/pid")
+		selfMnt, _ := os.Readlink("/proc/self/ns/mnt")
+		return pidns != "" && pidns != selfPid && mntns != "" && mntns != selfMnt
+	}, 5*time.Second, 10*time.Millisecond, "the namespaces to join are ready")
+	before := hostMounts(t)
+	var out bytes.Buffer
+	code, err := Run(context.Background(), Config{
+		Args:       []string{"/bin/sh", "-c", "readlink /proc/self/ns/pid; readlink /proc/self/ns/mnt; [ $$ != 1 ] && echo not-pid-1; cat /proc/1/cmdline"},
+		Namespaces: AllNamespaces, Rootfs: testRootfs(t), Stdout: &out, Stderr: &out,
+		Extras: Extras{NamespacePaths: map[Namespace]string{PID: "/proc/" + pid + "/ns/pid_for_children", Mount: "/proc/" + pid + "/ns/mnt"}},
+	})
+	require.NoError(t, err, out.String())
+	require.Equal(t, 0, code, out.String())
+	assert.Equal(t, pidns+"\n"+mntns+"\nnot-pid-1\nsleep\x0030\x00", out.String(), "the joined namespaces; PID 1 is the holder's")
+	assert.Equal(t, before, hostMounts(t), "the runtime's mount namespace is as it was")
+	self, _ := os.Readlink("/proc/thread-self/ns/pid_for_children")
+	own, _ := os.Readlink("/proc/self/ns/pid")
+	assert.Equal(t, own, self, "the runtime's threads are back in its own pid namespace")
 }

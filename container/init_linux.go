@@ -54,6 +54,9 @@ func containerInit() {
 			failWith(report, err)
 		}
 	}
+	if err := pdeathsigInJoinedPIDNamespace(s.Extras); err != nil {
+		failWith(report, err)
+	}
 	if err := joinNamespaces(s.Extras.NamespacePaths); err != nil {
 		failWith(report, err)
 	}
@@ -189,7 +192,9 @@ func setUp(s spec) error {
 			return err
 		}
 	}
-	if s.Rootfs != "" && inUserNamespace() {
+	// A bundle's mounts (made above, before the root moves, and with
+	// devices bound in a user namespace) are its /proc, /sys and /dev.
+	if s.Rootfs != "" && inUserNamespace() && s.Extras.Mounts == nil {
 		if err := prepareUserNamespaceRoot(s.Rootfs); err != nil {
 			return err
 		}

@@ -86,8 +86,8 @@ func Start(ctx context.Context, cfg Config) (_ *Container, err error) {
 	// The cgroup comes first, so that the init can be born in it (see
 	// cgroup_inside_linux.go): a millisecond or more cheaper than moving it
 	// in afterwards.
-	if cfg.Limits != (cgroups.Limits{}) {
-		if c.cgroup, c.pidsMax, err = containerCgroup(id, cfg.Limits); err != nil {
+	if cfg.Cgroup != nil || cfg.Limits != (cgroups.Limits{}) {
+		if c.cgroup, c.pidsMax, err = containerCgroup(id, cfg.Cgroup, cfg.Limits); err != nil {
 			return nil, asError(err, "cgroup")
 		}
 	}
@@ -141,6 +141,9 @@ func initCommand(cfg Config) (*exec.Cmd, error) {
 	if err := checkCloneFlags(flags, cfg.Namespaces); err != nil {
 		return nil, err
 	}
+	if cfg.NamespacePaths[PID] != "" {
+		flags &^= CloneFlags(PID) // born in the one it joins (startInPIDNamespace)
+	}
 	cmd.SysProcAttr = sysProcAttr(flags, cfg.Namespaces)
 	if cfg.Detach {
 		cmd.SysProcAttr.Pdeathsig = 0 // it outlives this process
@@ -148,6 +151,15 @@ func initCommand(cfg Config) (*exec.Cmd, error) {
 	if cfg.Terminal {
 		// setsid(2), then TIOCSCTTY on fd 0: the terminal's own session.
 		cmd.SysProcAttr.Setsid, cmd.SysProcAttr.Setctty, cmd.SysProcAttr.Ctty = true, true, 0
+	}
+	if len(cfg.UIDMappings) > 0 {
+		cmd.SysProcAttr.UidMappings = sysProcIDMaps(cfg.UIDMappings)
+		cmd.SysProcAttr.GidMappings = sysProcIDMaps(cfg.GIDMappings)
+		// Root writes the maps, so setgroups(2) may stay allowed in the
+		// namespace (user_namespaces(7), /proc/PID/setgroups): the
+		// command's user gets its groups.
+		cmd.SysProcAttr.GidMappingsEnableSetgroups = true
+		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: true}
 	}
 	if r := cfg.UserRange; r != (IDRange{}) {
 		// Root of the namespace is the range's first id; the child
@@ -157,6 +169,15 @@ func initCommand(cfg Config) (*exec.Cmd, error) {
 		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: true}
 	}
 	return cmd, nil
+}
+
+// sysProcIDMaps are maps as os/exec writes them for a new user namespace.
+func sysProcIDMaps(maps []IDMap) []syscall.SysProcIDMap {
+	out := make([]syscall.SysProcIDMap, len(maps))
+	for i, m := range maps {
+		out[i] = syscall.SysProcIDMap{ContainerID: m.ContainerID, HostID: m.HostID, Size: m.Size}
+	}
+	return out
 }
 
 // startInit starts the init with two pipes: fd 3 carries the spec, parent
@@ -207,6 +228,9 @@ func (c *Container) startInit(cfg Config) (specW, reportR *os.File, err error) {
 // start starts the init: born inside its cgroup when the cgroup can do
 // that, else the usual way, to be placed in the cgroup by handshake.
 func (c *Container) start(cfg Config) error {
+	if path := cfg.NamespacePaths[PID]; path != "" {
+		return startInPIDNamespace(c.cmd, path)
+	}
 	if cg, ok := c.cgroup.(cgroups.StartsInside); ok {
 		if cg.StartInside(c.cmd) == nil {
 			c.inside = true
@@ -260,6 +284,11 @@ func (c *Container) handshake(cfg Config, specW, reportR *os.File) error {
 	}
 	if failure := read(reportR); failure != nil {
 		return c.abort(failure)
+	}
+	if cfg.Gate != "" && c.pidsLater {
+		if err := c.pidsAtGate(cfg.Limits.Pids); err != nil {
+			return c.abort(asError(err, "set pids limit"))
+		}
 	}
 	if c.signal != nil {
 		go c.forwardSignals(keys)

@@ -31,6 +31,20 @@ type Limits struct {
 	// is half of one CPU, 2 is two CPUs' worth (enforced per 100ms period,
 	// CFS bandwidth control). At least 0.01. 0 means no limit.
 	CPUs float64
+	// CPUPeriod is the CFS bandwidth period that CPUs is enforced per, in
+	// microseconds, 1000 (1ms) to 1000000 (1s) (sched-bwc.rst). 0 means
+	// 100000, the kernel's default.
+	CPUPeriod int64
+	// CPUShares is the container's weight against its siblings when the
+	// CPUs are busy: v1 cpu.shares (2 to 262144, the kernel's default
+	// 1024), on v2 converted to cpu.weight (1 to 10000) as runc and crun
+	// do. 0 leaves the kernel's default.
+	CPUShares uint64
+	// CPUSet lists the CPUs the container may run on, in the list format
+	// of cpuset(7) ("0-3,6"); MemSet the memory nodes it may allocate on
+	// ("0"). Either needs the cpuset controller. Empty: those of the
+	// parent cgroup.
+	CPUSet, MemSet string
 }
 
 // MinMemory is the smallest memory limit accepted: 6 MiB, as Docker's.

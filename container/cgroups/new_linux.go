@@ -75,7 +75,8 @@ func newCgroupAt(l Layout, own map[string]string, id string, limits Limits) (Cgr
 	return cg, nil
 }
 
-// applyLimits sets the limits that are not zero: memory, pids, cpu.
+// applyLimits sets the limits that are not zero: memory, pids, cpu,
+// then the CPU period, shares and cpuset.
 func applyLimits(cg Cgroup, limits Limits) error {
 	if limits.Memory != 0 {
 		if err := cg.SetMemory(limits.Memory); err != nil {
@@ -87,10 +88,12 @@ func applyLimits(cg Cgroup, limits Limits) error {
 			return err
 		}
 	}
-	if limits.CPUs != 0 {
-		return cg.SetCPU(limits.CPUs)
+	if limits.CPUs != 0 && limits.CPUPeriod == 0 {
+		if err := cg.SetCPU(limits.CPUs); err != nil {
+			return err
+		}
 	}
-	return nil
+	return applyCPUExtras(cg, limits)
 }
 
 // needs says whether limits set something with the controller c.
@@ -101,7 +104,9 @@ func (l Limits) needs(c string) bool {
 	case "pids":
 		return l.Pids != 0
 	case "cpu":
-		return l.CPUs != 0
+		return l.CPUs != 0 || l.CPUShares != 0
+	case "cpuset":
+		return l.CPUSet != "" || l.MemSet != ""
 	}
 	return false
 }
@@ -188,8 +193,7 @@ func (l Limits) validate() error {
 	if err := checkPids(l.Pids); err != nil {
 		return err
 	}
-	_, err := cpuQuota(l.CPUs)
-	return err
+	return l.validateCPUExtras()
 }
 
 func checkMemory(bytes int64) error {

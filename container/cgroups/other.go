@@ -24,3 +24,12 @@ func Roots() (string, map[string]string, error) { return "", nil, errNotLinux }
 
 // Delegate says that unboxed needs Linux.
 func Delegate() error { return errNotLinux }
+
+// Place says that unboxed needs Linux.
+func Place(string, Limits) (Placement, error) { return Placement{}, errNotLinux }
+
+// Create says that unboxed needs Linux.
+func (Placement) Create(Limits) (Cgroup, error) { return nil, errNotLinux }
+
+// Remove says that unboxed needs Linux.
+func (Placement) Remove() error { return errNotLinux }

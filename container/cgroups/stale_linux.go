@@ -85,7 +85,7 @@ func cgroupParents(l Layout, own map[string]string) ([]string, error) {
 		return []string{filepath.Join(top, cgroupParent)}, nil
 	}
 	var bases []string
-	for _, c := range limitControllers {
+	for _, c := range v1LimitControllers {
 		mount, ok := l.V1[c]
 		if !ok {
 			continue

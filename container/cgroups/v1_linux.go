@@ -23,13 +23,17 @@ type cgroupV1 struct {
 	layout Layout            // where the hierarchies are mounted
 }
 
+// v1LimitControllers are the v1 hierarchies a cgroup may be made in: the
+// limit controllers, and cpuset for Limits.CPUSet and MemSet.
+var v1LimitControllers = append(Controllers(), "cpuset")
+
 // v1Unlimited is what v1 memory files show for "no limit" (PAGE_COUNTER_MAX
 // pages, rounded); anything this large reads as 0.
 const v1Unlimited = 1 << 62
 
 func newCgroupV1(l Layout, own map[string]string, id string, limits Limits) (*cgroupV1, error) {
 	cg := &cgroupV1{dir: map[string]string{}, layout: l}
-	for _, c := range limitControllers {
+	for _, c := range v1LimitControllers {
 		// Each hierarchy costs a mkdir, a join and an rmdir per container:
 		// use only those a limit needs.
 		if !limits.needs(c) {
@@ -55,10 +59,13 @@ func newCgroupV1(l Layout, own map[string]string, id string, limits Limits) (*cg
 			return nil, errors.Join(fmt.Errorf("%w: %s is not writable (%v): cgroup v1 has no safe delegation, so limits need root (sudo)",
 				ErrNoCgroupAccess, filepath.Dir(base), err), cg.destroy())
 		}
-		if _, err := makeCgroupDir(base, id, nil); err != nil {
+		if _, err := makeCgroupDir(base, id, inheritCpuset); err != nil {
 			return nil, errors.Join(err, cg.destroy())
 		}
 		cg.made(dir, base)
+		if err := inheritCpuset(dir); err != nil {
+			return nil, errors.Join(err, cg.destroy())
+		}
 		cg.dir[c] = dir
 	}
 	if len(cg.dir) == 0 {

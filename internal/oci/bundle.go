@@ -44,6 +44,13 @@ type Bundle struct {
 	// denyDevices: linux.resources.devices denies every device, which
 	// the seccomp filter enforces (mapSeccomp).
 	denyDevices bool
+	// cgroup: linux.resources asks for memory, cpu or pids, or
+	// linux.cgroupsPath is set; create then places the container's cgroup
+	// (see placeCgroup).
+	cgroup bool
+	// cgroupsPath is linux.cgroupsPath; empty: unboxed-oci/<id>, under
+	// the runtime's own cgroup.
+	cgroupsPath string
 }
 
 // rlimits are the resources of getrlimit(2), at their numbers on the

@@ -3,6 +3,7 @@ package oci
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
@@ -13,7 +14,7 @@ import (
 var namespaceTypes = map[specs.LinuxNamespaceType]container.Namespace{
 	specs.PIDNamespace: container.PID, specs.NetworkNamespace: container.Network,
 	specs.IPCNamespace: container.IPC, specs.UTSNamespace: container.UTS,
-	specs.MountNamespace: container.Mount,
+	specs.MountNamespace: container.Mount, specs.UserNamespace: container.User,
 }
 
 // mapLinux: namespaces, sysctl, devices, masked and read-only paths,
@@ -21,21 +22,21 @@ var namespaceTypes = map[specs.LinuxNamespaceType]container.Namespace{
 func mapLinux(l *specs.Linux, b *Bundle) error {
 	cfg := &b.Config
 	refuse := map[string]bool{
-		"linux.uidMappings (no user namespace yet)": len(l.UIDMappings) > 0,
-		"linux.gidMappings (no user namespace yet)": len(l.GIDMappings) > 0,
-		"linux.cgroupsPath":                         l.CgroupsPath != "",
-		"linux.netDevices":                          len(l.NetDevices) > 0,
-		"linux.rootfsPropagation":                   l.RootfsPropagation != "",
-		"linux.mountLabel (no SELinux support)":     l.MountLabel != "",
-		"linux.intelRdt":                            l.IntelRdt != nil,
-		"linux.memoryPolicy":                        l.MemoryPolicy != nil,
-		"linux.personality":                         l.Personality != nil,
-		"linux.timeOffsets":                         len(l.TimeOffsets) > 0,
+		"linux.netDevices":                      len(l.NetDevices) > 0,
+		"linux.rootfsPropagation":               l.RootfsPropagation != "",
+		"linux.mountLabel (no SELinux support)": l.MountLabel != "",
+		"linux.intelRdt":                        l.IntelRdt != nil,
+		"linux.memoryPolicy":                    l.MemoryPolicy != nil,
+		"linux.personality":                     l.Personality != nil,
+		"linux.timeOffsets":                     len(l.TimeOffsets) > 0,
 	}
 	for field, set := range refuse {
 		if set {
 			return unsupported(field, "want it left out")
 		}
+	}
+	if err := mapCgroupsPath(l.CgroupsPath, b); err != nil {
+		return err
 	}
 	for i, ns := range l.Namespaces {
 		if ns.Type == specs.CgroupNamespace && ns.Path == "" {
@@ -43,19 +44,22 @@ func mapLinux(l *specs.Linux, b *Bundle) error {
 		}
 		n, ok := namespaceTypes[ns.Type]
 		if !ok {
-			return unsupported(fmt.Sprintf("linux.namespaces[%d].type %q", i, ns.Type), "want pid, network, ipc, uts, mount or cgroup")
+			return unsupported(fmt.Sprintf("linux.namespaces[%d].type %q", i, ns.Type), "want pid, network, ipc, uts, mount, user or cgroup")
 		}
 		cfg.Namespaces = append(cfg.Namespaces, n)
 		if ns.Path == "" {
 			continue
 		}
-		if n != container.Network && n != container.IPC && n != container.UTS {
-			return unsupported(fmt.Sprintf("linux.namespaces[%d].path (%s)", i, ns.Type), "joining a namespace: network, ipc and uts only; want the path left out for a new one")
+		if n == container.User {
+			return unsupported(fmt.Sprintf("linux.namespaces[%d].path (%s)", i, ns.Type), "joining a namespace: network, ipc, uts, mount and pid only; want the path left out for a new one")
 		}
 		if cfg.NamespacePaths == nil {
 			cfg.NamespacePaths = map[container.Namespace]string{}
 		}
 		cfg.NamespacePaths[n] = ns.Path
+	}
+	if err := mapIDMappings(l, b); err != nil {
+		return err
 	}
 	cfg.Sysctl = l.Sysctl
 	for i, d := range l.Devices {
@@ -125,4 +129,39 @@ func mapDevice(i int, d specs.LinuxDevice) (container.Device, error) {
 		dev.GID = *d.GID
 	}
 	return dev, nil
+}
+
+// mapIDMappings: linux.uidMappings and gidMappings, the maps of the user
+// namespace that linux.namespaces asks for; both or neither, and id 0
+// mapped in each (the library's init runs as root of the namespace). The
+// rootfs is used as it is (Config.UIDMappings).
+func mapIDMappings(l *specs.Linux, b *Bundle) error {
+	userNS := slices.Contains(b.Config.Namespaces, container.User)
+	const example = `want e.g. "uidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}] and gidMappings alike, with {"type": "user"} in linux.namespaces`
+	switch {
+	case !userNS && (len(l.UIDMappings) > 0 || len(l.GIDMappings) > 0):
+		return fmt.Errorf("linux.uidMappings, gidMappings: maps without a user namespace (%s)", example)
+	case !userNS:
+		return nil
+	case len(l.UIDMappings) == 0 || len(l.GIDMappings) == 0:
+		return fmt.Errorf("linux.uidMappings, gidMappings: a user namespace needs both maps (%s)", example)
+	}
+	for _, m := range []struct {
+		field string
+		in    []specs.LinuxIDMapping
+		out   *[]container.IDMap
+	}{{"linux.uidMappings", l.UIDMappings, &b.Config.UIDMappings}, {"linux.gidMappings", l.GIDMappings, &b.Config.GIDMappings}} {
+		root := false
+		for i, e := range m.in {
+			if e.Size == 0 {
+				return fmt.Errorf("%s[%d]: size 0 maps nothing (%s)", m.field, i, example)
+			}
+			root = root || e.ContainerID == 0
+			*m.out = append(*m.out, container.IDMap{ContainerID: int(e.ContainerID), HostID: int(e.HostID), Size: int(e.Size)})
+		}
+		if !root {
+			return unsupported(m.field+" without containerID 0", "the init runs as root of the namespace; "+example)
+		}
+	}
+	return nil
 }

@@ -2,33 +2,44 @@ package oci
 
 import (
 	"fmt"
+	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/unboxed-go/unboxed/container"
+	"github.com/unboxed-go/unboxed/container/cgroups"
 )
 
-// mapResources accepts a device list that denies every device (which
-// the seccomp filter then enforces, see mapSeccomp), and refuses the rest
-// by name for now: the library's cgroup lives as long as the runtime's
-// process, and an OCI container outlives create's.
+// mapResources maps memory, cpu and pids onto the library's cgroup limits
+// (see mapMemory, mapCPU), accepts a device list that denies every device
+// (which the seccomp filter then enforces, see mapSeccomp), and refuses
+// the rest by name.
 func mapResources(r *specs.LinuxResources, b *Bundle) error {
 	if r == nil {
 		return nil
 	}
 	refuse := map[string]bool{
-		"linux.resources.memory (a cgroup that outlives create)": r.Memory != nil,
-		"linux.resources.cpu (a cgroup that outlives create)":    r.CPU != nil,
-		"linux.resources.pids (a cgroup that outlives create)":   r.Pids != nil,
-		"linux.resources.blockIO":                                r.BlockIO != nil,
-		"linux.resources.hugepageLimits":                         len(r.HugepageLimits) > 0,
-		"linux.resources.network":                                r.Network != nil,
-		"linux.resources.rdma":                                   len(r.Rdma) > 0,
-		"linux.resources.unified":                                len(r.Unified) > 0,
+		"linux.resources.blockIO":        r.BlockIO != nil,
+		"linux.resources.hugepageLimits": len(r.HugepageLimits) > 0,
+		"linux.resources.network":        r.Network != nil,
+		"linux.resources.rdma":           len(r.Rdma) > 0,
+		"linux.resources.unified":        len(r.Unified) > 0,
 	}
 	for field, set := range refuse {
 		if set {
 			return unsupported(field, "want it left out")
+		}
+	}
+	if err := mapMemory(r.Memory, b); err != nil {
+		return err
+	}
+	if err := mapCPU(r.CPU, b); err != nil {
+		return err
+	}
+	if r.Pids != nil {
+		b.cgroup = true
+		if l := r.Pids.Limit; l != nil && *l > 0 { // nil, 0 and -1: no limit
+			b.Config.Limits.Pids = *l
 		}
 	}
 	for i, d := range r.Devices {
@@ -142,4 +153,110 @@ func seccompArgs(i int, args []specs.LinuxSeccompArg) ([][]container.SeccompArg,
 		return alternatives, nil
 	}
 	return [][]container.SeccompArg{all}, nil
+}
+
+// mapMemory: limit, and swap when it equals the limit (the library's
+// memory limit allows no swap on top: memory.memsw.limit_in_bytes, or v2
+// memory.swap.max 0); the other fields are refused by name.
+func mapMemory(m *specs.LinuxMemory, b *Bundle) error {
+	if m == nil {
+		return nil
+	}
+	b.cgroup = true
+	refuse := map[string]bool{
+		"linux.resources.memory.reservation (no soft limit)": m.Reservation != nil,
+		//lint:ignore SA1019 deprecated but still in the runtime-spec, and a bundle may set it: it is refused by name
+		"linux.resources.memory.kernel (kernel-memory limits: deprecated since Linux 5.4, accepted and ignored by later v1 kernels, absent from v2)": m.Kernel != nil,
+		"linux.resources.memory.kernelTCP (kernel-memory limits)":                                                                                    m.KernelTCP != nil,
+		"linux.resources.memory.swappiness":        m.Swappiness != nil,
+		"linux.resources.memory.disableOOMKiller":  m.DisableOOMKiller != nil,
+		"linux.resources.memory.useHierarchy":      m.UseHierarchy != nil,
+		"linux.resources.memory.checkBeforeUpdate": m.CheckBeforeUpdate != nil,
+	}
+	for field, set := range refuse {
+		if set {
+			return unsupported(field, "want it left out")
+		}
+	}
+	if m.Limit != nil && *m.Limit != -1 {
+		if *m.Limit < cgroups.MinMemory {
+			return fmt.Errorf("linux.resources.memory.limit %d: below the minimum of 6M, no process could start (want e.g. 67108864, or -1 for none)", *m.Limit)
+		}
+		b.Config.Limits.Memory = *m.Limit
+	}
+	if m.Swap != nil && (m.Limit == nil || *m.Swap != *m.Limit) {
+		return unsupported(fmt.Sprintf("linux.resources.memory.swap %d", *m.Swap), "the limit allows no swap on top, so swap must equal limit (memory plus swap), e.g. \"limit\": 67108864, \"swap\": 67108864; or leave it out")
+	}
+	return nil
+}
+
+// validCPUList says whether s is in the list format of cpuset(7), "0-3,6":
+// numbers or ranges of them, comma-separated (by hand, not with package
+// regexp, which would add its tables to the initialisation of the
+// binary that every container's init re-executes).
+func validCPUList(s string) bool {
+	for _, item := range strings.Split(s, ",") {
+		lo, hi, isRange := strings.Cut(item, "-")
+		if !allDigits(lo) || isRange && !allDigits(hi) {
+			return false
+		}
+	}
+	return true
+}
+
+func allDigits(s string) bool {
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// mapCPU: quota and period (CPUs = quota/period), shares, cpus and mems;
+// the realtime, idle and burst fields are refused by name.
+func mapCPU(c *specs.LinuxCPU, b *Bundle) error {
+	if c == nil {
+		return nil
+	}
+	b.cgroup = true
+	refuse := map[string]bool{
+		"linux.resources.cpu.realtimeRuntime": c.RealtimeRuntime != nil,
+		"linux.resources.cpu.realtimePeriod":  c.RealtimePeriod != nil,
+		"linux.resources.cpu.idle":            c.Idle != nil,
+		"linux.resources.cpu.burst":           c.Burst != nil,
+	}
+	for field, set := range refuse {
+		if set {
+			return unsupported(field, "want it left out")
+		}
+	}
+	l := &b.Config.Limits
+	period := uint64(100000)
+	if c.Period != nil {
+		period = *c.Period
+		if period < 1000 || period > 1000000 {
+			return fmt.Errorf("linux.resources.cpu.period %d: want 1000 (1ms) to 1000000 (1s) microseconds, e.g. 100000", period)
+		}
+		l.CPUPeriod = int64(period)
+	}
+	if c.Quota != nil && *c.Quota != -1 {
+		if *c.Quota < 1000 {
+			return fmt.Errorf("linux.resources.cpu.quota %d: below the kernel's smallest quota, 1000 microseconds (want e.g. 50000, or -1 for none)", *c.Quota)
+		}
+		l.CPUs = float64(*c.Quota) / float64(period)
+	}
+	if c.Shares != nil && *c.Shares != 0 {
+		if *c.Shares < 2 || *c.Shares > 262144 {
+			return fmt.Errorf("linux.resources.cpu.shares %d: want 2 to 262144, e.g. 1024", *c.Shares)
+		}
+		l.CPUShares = *c.Shares
+	}
+	for _, set := range []struct{ field, value string }{{"cpus", c.Cpus}, {"mems", c.Mems}} {
+		if set.value != "" && !validCPUList(set.value) {
+			return fmt.Errorf("linux.resources.cpu.%s %q: want a list, e.g. \"0-3,6\" (cpuset(7))", set.field, set.value)
+		}
+	}
+	l.CPUSet, l.MemSet = c.Cpus, c.Mems
+	return nil
 }

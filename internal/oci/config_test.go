@@ -115,7 +115,11 @@ func TestConfigHostnameAndNamespaces(t *testing.T) {
 	})
 	assert.Equal(t, "box", b.Config.Hostname, "hostname")
 	assert.Equal(t, []container.Namespace{container.PID, container.Network, container.IPC, container.UTS, container.Mount}, b.Config.Namespaces, "linux.namespaces")
-	refused(t, "linux.namespaces[0].path (pid)", func(s *specs.Spec) { s.Linux.Namespaces[0].Path = "/proc/1/ns/pid" })
+	pidJoined := mapped(t, func(s *specs.Spec) {
+		s.Linux.Namespaces[0].Path = "/proc/1/ns/pid"
+		s.Linux.Namespaces[4].Path = "/proc/1/ns/mnt"
+	})
+	assert.Equal(t, map[container.Namespace]string{container.PID: "/proc/1/ns/pid", container.Mount: "/proc/1/ns/mnt"}, pidJoined.Config.NamespacePaths, "linux.namespaces[].path: pid and mount joined")
 	joined := mapped(t, func(s *specs.Spec) { s.Linux.Namespaces[1].Path = "/proc/1/ns/net" })
 	assert.Equal(t, map[container.Namespace]string{container.Network: "/proc/1/ns/net"}, joined.Config.NamespacePaths, "linux.namespaces[].path: joined")
 	refused(t, "linux.namespaces[5].type", func(s *specs.Spec) {

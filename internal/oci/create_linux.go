@@ -57,14 +57,12 @@ func (s store) create(id string, o createOptions, detach bool) (*container.Conta
 	defer unlock()
 	c, err := s.setUp(id, b, detach, o.consoleSocket)
 	if err != nil {
-		os.RemoveAll(s.dir(id))
-		return nil, nil, err
+		return nil, nil, errors.Join(err, s.undoCreate(id))
 	}
 	if o.pidFile != "" {
 		if err := writeAtomic(o.pidFile, []byte(strconv.Itoa(c.Pid()))); err != nil {
 			_ = c.Signal(unix.SIGKILL)
-			os.RemoveAll(s.dir(id))
-			return nil, nil, fmt.Errorf("--pid-file: %w", err)
+			return nil, nil, errors.Join(fmt.Errorf("--pid-file: %w", err), s.undoCreate(id))
 		}
 	}
 	return c, b, nil
@@ -116,6 +114,10 @@ func (s store) setUp(id string, b *Bundle, detach bool, consoleSocket string) (*
 	}
 	cfg := b.Config
 	cfg.Gate, cfg.Detach = s.fifo(id), detach
+	var err error
+	if cfg.Cgroup, err = s.placeCgroup(id, b); err != nil {
+		return nil, err
+	}
 	cfg.Stdin, cfg.Stdout, cfg.Stderr = os.Stdin, os.Stdout, os.Stderr
 	if consoleSocket != "" {
 		done, err := console(consoleSocket, b.Spec.Process.ConsoleSize, &cfg)
@@ -148,6 +150,16 @@ func (s store) setUp(id string, b *Bundle, detach bool, consoleSocket string) (*
 		}
 	}
 	return c, nil
+}
+
+// undoCreate removes what a create that failed made: the cgroup (its
+// processes killed) and the container's directory. The directory stays
+// when the cgroup could not be removed, so that delete can try again.
+func (s store) undoCreate(id string) error {
+	if err := s.removeCgroup(id); err != nil {
+		return err
+	}
+	return os.RemoveAll(s.dir(id))
 }
 
 func writeAtomic(path string, data []byte) error {

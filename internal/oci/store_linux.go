@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -120,24 +121,29 @@ func (s store) save(r *record) error {
 }
 
 // sweepHalfCreated removes what a killed create left: a directory with no
-// record, whose lock nobody holds, and an init that may still wait at its
-// gate (found by the gate it holds open).
+// record, whose lock nobody holds, the cgroup that cgroup.json records and
+// an init that may still wait at its gate (found by the gate it holds
+// open, or in that cgroup).
 func (s store) sweepHalfCreated(id string) {
 	fd, err := unix.Open(s.dir(id), unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return
 	}
 	defer unix.Close(fd)
-	if unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB) != nil {
+	if unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB) != nil && !takeInheritedLock(fd, s.dir(id), s.fifo(id)) {
 		return // a create is at work on it
 	}
 	killGateHolders(s.fifo(id))
+	if s.removeCgroup(id) != nil {
+		return // kept, for delete to try again
+	}
 	os.RemoveAll(s.dir(id))
 }
 
 // killGateHolders kills every process that holds the FIFO open: an init
-// waiting at the gate of a container whose create was killed.
-func killGateHolders(fifo string) {
+// waiting at the gate of a container whose create was killed. Given more
+// paths, it kills the holders of any of them.
+func killGateHolders(fifo string, more ...string) {
 	procs, _ := os.ReadDir("/proc")
 	for _, p := range procs {
 		pid, err := strconv.Atoi(p.Name())
@@ -146,7 +152,7 @@ func killGateHolders(fifo string) {
 		}
 		fds, _ := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
 		for _, f := range fds {
-			if link, _ := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, f.Name())); link == fifo {
+			if link, _ := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, f.Name())); link == fifo || slices.Contains(more, link) {
 				_ = unix.Kill(pid, unix.SIGKILL)
 				break
 			}

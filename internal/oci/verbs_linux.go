@@ -110,6 +110,9 @@ func (s store) delete(id string, force bool) error {
 			return fmt.Errorf("container %q: its process %d outlived SIGKILL for 5s", id, r.Pid)
 		}
 	}
+	if err := s.removeCgroup(id); err != nil {
+		return err
+	}
 	if err := os.RemoveAll(s.dir(id)); err != nil {
 		return err
 	}
