@@ -8,7 +8,7 @@ package cgroups
 import (
 	"fmt"
 	"math"
-	"regexp"
+	"strings"
 )
 
 // The CFS period's bounds (sched-bwc.rst: "1ms <= period <= 1s").
@@ -24,8 +24,28 @@ const (
 	maxCPUShares = 262144
 )
 
-// cpuList is the list format of cpuset(7): "0-3,6".
-var cpuList = regexp.MustCompile(`^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$`)
+// ValidCPUList says whether s is in the list format of cpuset(7), "0-3,6":
+// numbers or ranges of them, comma-separated. (By hand, not with package
+// regexp, which would add its tables to the initialisation of the binary
+// that every container's init re-executes.)
+func ValidCPUList(s string) bool {
+	for _, item := range strings.Split(s, ",") {
+		lo, hi, isRange := strings.Cut(item, "-")
+		if !allDigits(lo) || isRange && !allDigits(hi) {
+			return false
+		}
+	}
+	return true
+}
+
+func allDigits(s string) bool {
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // period is the CFS period the limits ask for, in microseconds.
 func (l Limits) period() int64 {
@@ -65,7 +85,7 @@ func (l Limits) validateCPUExtras() error {
 		return fmt.Errorf("cpu shares %d: want 2 to 262144, e.g. 1024", l.CPUShares)
 	}
 	for _, set := range []struct{ name, value string }{{"cpuset cpus", l.CPUSet}, {"cpuset mems", l.MemSet}} {
-		if set.value != "" && !cpuList.MatchString(set.value) {
+		if set.value != "" && !ValidCPUList(set.value) {
 			return fmt.Errorf("%s %q: want a list, e.g. 0-3,6 (cpuset(7))", set.name, set.value)
 		}
 	}

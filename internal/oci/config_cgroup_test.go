@@ -86,17 +86,3 @@ func TestConfigCgroupsPath(t *testing.T) {
 		refusedWithExample(t, "linux.cgroupsPath", func(s *specs.Spec) { s.Linux.CgroupsPath = p })
 	}
 }
-
-// TestCPUListFormat: cpuset(7)'s list format, numbers and ranges.
-func TestCPUListFormat(t *testing.T) {
-	for _, s := range []string{"0", "0-3", "0-3,6", "1,3,5-7", "10-11"} {
-		if !validCPUList(s) {
-			t.Errorf("cpus %q: want it accepted", s)
-		}
-	}
-	for _, s := range []string{"", ",", "0,", "-1", "1-", "a", "0-3,,4", "1-2-3", " 1"} {
-		if validCPUList(s) {
-			t.Errorf("cpus %q: want it refused", s)
-		}
-	}
-}

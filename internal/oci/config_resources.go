@@ -2,7 +2,6 @@ package oci
 
 import (
 	"fmt"
-	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
@@ -190,29 +189,6 @@ func mapMemory(m *specs.LinuxMemory, b *Bundle) error {
 	return nil
 }
 
-// validCPUList says whether s is in the list format of cpuset(7), "0-3,6":
-// numbers or ranges of them, comma-separated (by hand, not with package
-// regexp, which would add its tables to the initialisation of the
-// binary that every container's init re-executes).
-func validCPUList(s string) bool {
-	for _, item := range strings.Split(s, ",") {
-		lo, hi, isRange := strings.Cut(item, "-")
-		if !allDigits(lo) || isRange && !allDigits(hi) {
-			return false
-		}
-	}
-	return true
-}
-
-func allDigits(s string) bool {
-	for i := range len(s) {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
 // mapCPU: quota and period (CPUs = quota/period), shares, cpus and mems;
 // the realtime, idle and burst fields are refused by name.
 func mapCPU(c *specs.LinuxCPU, b *Bundle) error {
@@ -253,7 +229,7 @@ func mapCPU(c *specs.LinuxCPU, b *Bundle) error {
 		l.CPUShares = *c.Shares
 	}
 	for _, set := range []struct{ field, value string }{{"cpus", c.Cpus}, {"mems", c.Mems}} {
-		if set.value != "" && !validCPUList(set.value) {
+		if set.value != "" && !cgroups.ValidCPUList(set.value) {
 			return fmt.Errorf("linux.resources.cpu.%s %q: want a list, e.g. \"0-3,6\" (cpuset(7))", set.field, set.value)
 		}
 	}
