@@ -36,7 +36,7 @@ func TestFailedStartLeavesNothing(t *testing.T) {
 	}
 	out, code, err := start(l, cfg, "").wait()
 	l.Error(err, fmt.Sprintf("your Run of /no/such/program (output %q)", out))
-	l.Equal(fmt.Sprintf("the status of a start that failed: %v", err), container.ExitNotFound, code)
+	l.Equal(fmt.Sprintf("the status of a start that failed at execCommand, not found (error %v)", err), container.ExitNotFound, code)
 	l.Equal("what is left in the state directory", []string(nil), left(state))
 	l.Equal("the network devices after the failed start", strings.Join(links0, " "), strings.Join(links(l), " "))
 	l.Equal("the host's mount table after the failed start", mounts0, lessontest.HostMounts(t))

@@ -68,5 +68,5 @@ func TestProcMasked(t *testing.T) {
 	if masked == "" {
 		l.NotOnThisHost("none of /proc/kcore, /proc/keys, /proc/timer_list or /proc/sched_debug exists on this kernel")
 	}
-	l.Equal("the device numbers of "+masked+" inside (/dev/null is 1:3)", "1:3", strings.Fields(out)[0])
+	l.Equal("the device numbers of "+masked+" inside (/dev/null is 1:3)", "1:3", strings.TrimSpace(out))
 }

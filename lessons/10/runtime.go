@@ -20,9 +20,11 @@ package capstone
 func Run(cfg Config) (int, error) {
 	// TODO(lesson 10): the runtime side. Its pieces: NewCgroup (when
 	// cfg.Limits is not zero) and its Add and Destroy; makeLayers and
-	// os.RemoveAll; the init, Command(initName) with CloneFlags and
-	// Pdeathsig in its SysProcAttr, started by startInit, released by
-	// release, reaped by wait or kill; SetupVeth (with cfg.Bridge, host
+	// os.RemoveAll; the init, Command(initName) with cfg.Stdout and
+	// cfg.Stderr, and CloneFlags and Pdeathsig in its SysProcAttr,
+	// started by startInit, released by release with its Orders
+	// (Lowers is []string{cfg.Rootfs}; Address and Gateway only with a
+	// bridge), reaped by wait or kill; SetupVeth (with cfg.Bridge, host
 	// end "ub"+id) and removeLink. The order is yours to find: the
 	// notes' timeline, and every way out must leave the host clean.
 	panic("TODO(lesson 10): write Run in lessons/10/runtime.go")
@@ -33,9 +35,10 @@ func Run(cfg Config) (int, error) {
 func Init(o Orders) error {
 	// TODO(lesson 10): the init side. Its pieces: ConfigureNetwork
 	// (always: lo comes up; o.address() gives eth0's), MakePrivate,
-	// SetHostname, MountOverlay, prepareRoot, PivotRoot, MountStandard,
-	// SetNoNewPrivs, DropCapabilities(keep()), LoadSeccomp(deny()), and
-	// execCommand last. Each needs something an earlier one gives, or
-	// takes away something a later one needs: find the order.
+	// SetHostname (only when o.Hostname is not ""), MountOverlay,
+	// prepareRoot, PivotRoot, MountStandard, SetNoNewPrivs,
+	// DropCapabilities(keep()), LoadSeccomp(deny()), and execCommand
+	// last. Each needs something an earlier one gives, or takes away
+	// something a later one needs: find the order.
 	panic("TODO(lesson 10): write Init in lessons/10/runtime.go")
 }
