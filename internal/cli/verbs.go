@@ -20,7 +20,7 @@ func ContainerVerb(prog string, args []string) (code int, handled bool) {
 	}
 	switch verb, args := rest[0], rest[1:]; verb {
 	case "run":
-		if ociRun(args) {
+		if OCIRun(args) {
 			return oci.Main(prog, root, verb, args), true
 		}
 		return Run(prog, args), true
@@ -48,10 +48,10 @@ func globalRoot(args []string) (root string, rest []string) {
 	return root, args
 }
 
-// ociRun says whether run's arguments are the OCI verb's (run --bundle
+// OCIRun says whether run's arguments are the OCI verb's (run --bundle
 // DIR ID, or run ID as runc takes it) rather than the workshop's run
 // [FLAGS] -- COMMAND: a --bundle or -b flag before any "--".
-func ociRun(args []string) bool {
+func OCIRun(args []string) bool {
 	for _, a := range args {
 		switch {
 		case a == "--":

@@ -24,8 +24,8 @@ func TestGlobalRoot(t *testing.T) {
 }
 
 func TestOCIRunOrWorkshopRun(t *testing.T) {
-	assert.True(t, ociRun([]string{"--bundle", "b", "id"}), "runc's run --bundle DIR ID")
-	assert.True(t, ociRun([]string{"-b=b", "id"}))
-	assert.False(t, ociRun([]string{"--", "/bin/sh"}), "the workshop's run")
-	assert.False(t, ociRun([]string{"--memory", "32M", "--", "/bin/sh", "--bundle"}), "a --bundle after -- is the command's")
+	assert.True(t, OCIRun([]string{"--bundle", "b", "id"}), "runc's run --bundle DIR ID")
+	assert.True(t, OCIRun([]string{"-b=b", "id"}))
+	assert.False(t, OCIRun([]string{"--", "/bin/sh"}), "the workshop's run")
+	assert.False(t, OCIRun([]string{"--memory", "32M", "--", "/bin/sh", "--bundle"}), "a --bundle after -- is the command's")
 }

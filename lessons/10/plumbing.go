@@ -58,7 +58,9 @@ type Config struct {
 	// its veth ("ub"+ID) are named after it. At most 13 letters and
 	// digits; "" picks 12 random hex digits (containerID).
 	ID string
-	// Stdout and Stderr are the command's; nil discards.
+	// Stdin, Stdout and Stderr are the command's; a nil Stdin reads
+	// nothing (/dev/null), a nil Stdout or Stderr discards.
+	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 }
 

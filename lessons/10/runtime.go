@@ -20,9 +20,10 @@ package capstone
 func Run(cfg Config) (int, error) {
 	// TODO(lesson 10): the runtime side. Its pieces: NewCgroup (when
 	// cfg.Limits is not zero) and its Add and Destroy; makeLayers and
-	// os.RemoveAll; the init, Command(initName) with cfg.Stdout and
-	// cfg.Stderr, and CloneFlags and Pdeathsig in its SysProcAttr,
-	// started by startInit, released by release with its Orders
+	// os.RemoveAll; the init, Command(initName) with cfg.Stdin,
+	// cfg.Stdout and cfg.Stderr, and CloneFlags and Pdeathsig in its
+	// SysProcAttr, started by startInit, released by release with its
+	// Orders
 	// (Lowers is []string{cfg.Rootfs}; Address and Gateway only with a
 	// bridge), reaped by wait or kill; SetupVeth (with cfg.Bridge, host
 	// end "ub"+id) and removeLink. The order is yours to find: the

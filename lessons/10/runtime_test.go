@@ -24,6 +24,8 @@ func TestExitStatus(t *testing.T) {
 	l.NeedPrivileges()
 	_, code := run(l, capstone.Config{}, "exit 3")
 	l.Equal("the exit status of a command that exits 3", 3, code)
+	out, _ := run(l, capstone.Config{Stdin: strings.NewReader("through stdin\n")}, "cat")
+	l.Equal("what cat read from the config's Stdin", "through stdin\n", out)
 	out, code, err := start(l, capstone.Config{Args: []string{"/etc/passwd"}}, "").wait()
 	l.Error(err, fmt.Sprintf("your Run of /etc/passwd, which is not executable (output %q)", out))
 	l.Equal(fmt.Sprintf("the status of a command that is not executable (error %v)", err), 126, code)

@@ -58,7 +58,7 @@ func start(s container.Stages, cfg Config, id string, l layers, cg cgroups.Cgrou
 	if cmd == nil {
 		return failed(errors.New("the Command stage returned no command"))
 	}
-	cmd.Stdout, cmd.Stderr = cfg.Stdout, cfg.Stderr
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = cfg.Stdin, cfg.Stdout, cfg.Stderr
 	cmd.Env = []string{}
 	cmd.SysProcAttr = &syscall.SysProcAttr{
 		Cloneflags: s.CloneFlags(namespaces...),

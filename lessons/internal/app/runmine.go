@@ -97,6 +97,14 @@ func buildMine(f mineFlags, stderr *os.File) (string, int) {
 		fmt.Fprintf(stderr, "unboxed run --mine: %v\n", err)
 		return "", 125
 	}
+	assembly, err := workshop.Assembly(root, overlay)
+	if err != nil {
+		fmt.Fprintf(stderr, "unboxed run --mine: %v\n", err)
+		return "", 125
+	}
+	// Lesson 10's Run counts as one more stage: written, it assembles the
+	// container (the one line then ends "Run" among yours).
+	stages = append(stages, assembly)
 	yours, library, stubs := splitStages(stages)
 	if f.onlyMine && len(stubs) > 0 {
 		for _, s := range stubs {

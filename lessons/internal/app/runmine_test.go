@@ -39,8 +39,9 @@ func TestRunOnlyMineNamesStubs(t *testing.T) {
 	assert.Equal(t, 125, code, out)
 	assert.Contains(t, out, "lessons/06/overlay.go: MountOverlay is still a TODO")
 	assert.Contains(t, out, "lessons/04/mounts.go: PivotRoot is still a TODO")
-	assert.GreaterOrEqual(t, strings.Count(out, "is still a TODO\n"), 18, "a line for each of the 18 stages (the cgroup stage's bonus on one more, on a v1 host): %s", out)
-	assert.Contains(t, out, "18 of 18 stages are still stubs")
+	assert.Contains(t, out, "lessons/10/runtime.go: Run (Run, Init) is still a TODO")
+	assert.GreaterOrEqual(t, strings.Count(out, "is still a TODO\n"), 19, "a line for each of the 18 stages and lesson 10's Run (the cgroup stage's bonus on one more, on a v1 host): %s", out)
+	assert.Contains(t, out, "19 of 19 stages are still stubs")
 }
 
 // A lesson that does not compile is one line naming the lesson and its
@@ -70,10 +71,20 @@ func TestRunOnlyMineWithSolutions(t *testing.T) {
 		"/bin/sh", "-c", "echo $(hostname) $$; grep -E '^(CapEff|Seccomp):' /proc/self/status")
 	assert.Equal(t, 0, code, out)
 	assert.Contains(t, out, "yours: RunProcess Command Chroot CloneFlags")
-	assert.Contains(t, out, "· the library's: none\n")
+	assert.Contains(t, out, " ApplyLayer Run · the library's: none\n", "lesson 10's Run among the learner's")
 	assert.Contains(t, out, "unboxed 1\n")
 	assert.Contains(t, out, "CapEff:\t00000000a80425fb")
 	assert.Equal(t, before, mountTable(t), "the host's mount table is as it was")
+}
+
+// Once lesson 10 is written, run goes through the learner's Run, which
+// takes the flags its Config has and refuses any other by name.
+func TestRunMineThroughYourRun(t *testing.T) {
+	root := repoRoot(t)
+	overlay := solutionsOverlay(t, root, nil)
+	out, code := cli(t, root, t.TempDir(), "run", "--mine", "--overlay", overlay, "--net", "bridge", "--", "/bin/true")
+	assert.Equal(t, 125, code, out)
+	assert.Contains(t, out, "-net; your runtime (lesson 10's Run) takes --rootfs, --hostname, --memory, --pids and --cpus")
 }
 
 func TestCutMineFlags(t *testing.T) {

@@ -79,32 +79,54 @@ func Stages(root string, overlay map[string]string, v1 bool) ([]Stage, error) {
 	lessons := map[int]*lessonFuncs{}
 	var out []Stage
 	for _, s := range stageTable {
-		lf, ok := lessons[s.Lesson]
-		if !ok {
-			var err error
-			if lf, err = parseLesson(root, s.Lesson, overlay); err != nil {
-				return nil, err
-			}
-			lessons[s.Lesson] = lf
-		}
-		funcs := s.Funcs
-		if v1 {
-			funcs = append(append([]string(nil), funcs...), s.V1Funcs...)
-		}
-		s.Stubs = nil
-		for _, name := range funcs {
-			fn, ok := lf.funcs[name]
-			if !ok {
-				s.Stubs = append(s.Stubs, fmt.Sprintf("%s: %s is missing", Dir(s.Lesson), name))
-				continue
-			}
-			if lf.stub(name, map[string]bool{}) {
-				s.Stubs = append(s.Stubs, fmt.Sprintf("%s: %s", fn.file, name))
-			}
+		s, err := checkStage(s, root, overlay, v1, lessons)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// assemblyStage is lesson 10's Run and Init: not a field of
+// container.Stages but the order the stages run in, each on its side.
+// Once it is written, the learner's runtime (go run ./lessons run --mine)
+// runs its containers through it.
+var assemblyStage = Stage{Name: "Run", Lesson: 10, Funcs: []string{"Run", "Init"}}
+
+// Assembly reads lesson 10 under root (through overlay, as Stages does)
+// and says whether its Run and Init are written.
+func Assembly(root string, overlay map[string]string) (Stage, error) {
+	return checkStage(assemblyStage, root, overlay, false, map[int]*lessonFuncs{})
+}
+
+// checkStage fills s.Stubs from the source of its lesson, parsed once
+// per lesson into lessons.
+func checkStage(s Stage, root string, overlay map[string]string, v1 bool, lessons map[int]*lessonFuncs) (Stage, error) {
+	lf, ok := lessons[s.Lesson]
+	if !ok {
+		var err error
+		if lf, err = parseLesson(root, s.Lesson, overlay); err != nil {
+			return Stage{}, err
+		}
+		lessons[s.Lesson] = lf
+	}
+	funcs := s.Funcs
+	if v1 {
+		funcs = append(append([]string(nil), funcs...), s.V1Funcs...)
+	}
+	s.Stubs = nil
+	for _, name := range funcs {
+		fn, ok := lf.funcs[name]
+		if !ok {
+			s.Stubs = append(s.Stubs, fmt.Sprintf("%s: %s is missing", Dir(s.Lesson), name))
+			continue
+		}
+		if lf.stub(name, map[string]bool{}) {
+			s.Stubs = append(s.Stubs, fmt.Sprintf("%s: %s", fn.file, name))
+		}
+	}
+	return s, nil
 }
 
 // lessonFuncs are the functions of one lesson's package.

@@ -87,3 +87,27 @@ func TestStagesFollowCalls(t *testing.T) {
 		t.Errorf("want a missing PivotRoot to count as a stub, got %q", s.Stubs)
 	}
 }
+
+// Lesson 10's Run and Init are a stub in the checkout and written with
+// its solution overlaid.
+func TestAssembly(t *testing.T) {
+	root, err := FindRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Assembly(root, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Written() || len(a.Stubs) != 2 {
+		t.Errorf("want Run and Init stubs in the checkout's lesson 10, got %q", a.Stubs)
+	}
+	sol := filepath.Join(root, "solutions", "10", "runtime.go")
+	a, err = Assembly(root, map[string]string{filepath.Join(root, "lessons", "10", "runtime.go"): sol})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Written() {
+		t.Errorf("want Run and Init written with %s overlaid, got stubs %q", sol, a.Stubs)
+	}
+}
