@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
-	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -181,21 +180,7 @@ func (cg *cgroupV1) Stats() (Stats, error) {
 	if cg.destroyed() {
 		return s, errors.New("cgroup stats: the cgroup was destroyed")
 	}
-	var r statReader
-	mem, pids, cpu := cg.dir["memory"], cg.dir["pids"], cg.dir["cpu"]
-	s.MemoryPeak = r.int(mem, "memory.max_usage_in_bytes")
-	s.MemoryCurrent = r.int(mem, "memory.usage_in_bytes")
-	s.MemoryLimit = r.int(mem, "memory.limit_in_bytes")
-	s.OOMKills = r.key(mem, "memory.oom_control", "oom_kill")
-	s.PidsPeak = r.int(pids, "pids.peak")
-	s.PidsMax = r.int(pids, "pids.max")
-	s.ForkFailures = r.key(pids, "pids.events", "max")
-	s.ThrottledPeriods = r.key(cpu, "cpu.stat", "nr_throttled")
-	s.ThrottledTime = time.Duration(r.key(cpu, "cpu.stat", "throttled_time")) // nanoseconds
-	if s.MemoryLimit >= v1Unlimited {
-		s.MemoryLimit = 0
-	}
-	return s, r.err()
+	return StatsAt("v1", cg.dir)
 }
 
 // Destroy kills what is left and removes the directory in each hierarchy.

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -258,17 +257,7 @@ func (cg *cgroupV2) Stats() (Stats, error) {
 	if cg.destroyed() {
 		return s, fmt.Errorf("cgroup stats %s: the cgroup was destroyed", cg.dir)
 	}
-	var r statReader
-	s.MemoryPeak = r.int(cg.dir, "memory.peak")
-	s.MemoryCurrent = r.int(cg.dir, "memory.current")
-	s.MemoryLimit = r.int(cg.dir, "memory.max")
-	s.OOMKills = r.key(cg.dir, "memory.events", "oom_kill")
-	s.PidsPeak = r.int(cg.dir, "pids.peak")
-	s.PidsMax = r.int(cg.dir, "pids.max")
-	s.ForkFailures = r.key(cg.dir, "pids.events", "max")
-	s.ThrottledPeriods = r.key(cg.dir, "cpu.stat", "nr_throttled")
-	s.ThrottledTime = time.Duration(r.key(cg.dir, "cpu.stat", "throttled_usec")) * time.Microsecond
-	return s, r.err()
+	return StatsAt("v2", map[string]string{"": cg.dir})
 }
 
 // Destroy kills what is left (cgroup.kill, Linux 5.14, else SIGKILL to

@@ -194,55 +194,7 @@ func (a *adapter) Destroy() error {
 }
 
 // Stats reads the cgroup's counters (the same files the library reads).
-func (a *adapter) Stats() (cgroupslib.Stats, error) {
-	s := cgroupslib.Stats{Version: a.version}
-	mem, pids, cpu := a.want["memory"], a.want["pids"], a.want["cpu"]
-	if a.version == "v2" {
-		mem, pids, cpu = a.want[""], a.want[""], a.want[""]
-		s.MemoryPeak = readInt(mem, "memory.peak")
-		s.MemoryLimit = readInt(mem, "memory.max")
-		s.OOMKills = readKey(mem, "memory.events", "oom_kill")
-		s.ThrottledTime = time.Duration(readKey(cpu, "cpu.stat", "throttled_usec")) * time.Microsecond
-	} else {
-		s.MemoryPeak = readInt(mem, "memory.max_usage_in_bytes")
-		s.MemoryLimit = readInt(mem, "memory.limit_in_bytes")
-		s.OOMKills = readKey(mem, "memory.oom_control", "oom_kill")
-		s.ThrottledTime = time.Duration(readKey(cpu, "cpu.stat", "throttled_time"))
-	}
-	s.PidsPeak = readInt(pids, "pids.peak")
-	s.PidsMax = readInt(pids, "pids.max")
-	s.ForkFailures = readKey(pids, "pids.events", "max")
-	s.ThrottledPeriods = readKey(cpu, "cpu.stat", "nr_throttled")
-	if s.MemoryLimit >= 1<<62 { // v1's "no limit"
-		s.MemoryLimit = 0
-	}
-	return s, nil
-}
-
-// readInt reads a file of one number; missing, "max" or junk read as 0.
-func readInt(dir, file string) int64 {
-	if dir == "" {
-		return 0
-	}
-	data, _ := os.ReadFile(filepath.Join(dir, file))
-	n, _ := strconv.ParseInt(strings.TrimSpace(string(data)), 10, 64)
-	return n
-}
-
-// readKey reads the number after key in a file of "key value" lines.
-func readKey(dir, file, key string) int64 {
-	if dir == "" {
-		return 0
-	}
-	data, _ := os.ReadFile(filepath.Join(dir, file))
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, key+" "); ok {
-			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			return n
-		}
-	}
-	return 0
-}
+func (a *adapter) Stats() (cgroupslib.Stats, error) { return cgroupslib.StatsAt(a.version, a.want) }
 
 // sweep removes the cgroup directories in dirs that are still there
 // (killing what is in them), and their unboxed parents once empty. It is

@@ -1,13 +1,12 @@
 package lessontest
 
 import (
-	"fmt"
-	"os"
 	"regexp"
 	"strings"
 
 	"github.com/unboxed-go/unboxed/container"
 	"github.com/unboxed-go/unboxed/container/cgroups"
+	"github.com/unboxed-go/unboxed/lessons/internal/yourstep"
 )
 
 // When a container cannot be set up, the runtime's error carries the
@@ -21,66 +20,32 @@ import (
 // wrapped: its error and its panic name the step.
 func wrapStages(s container.Stages) container.Stages {
 	if f := s.Chroot; f != nil {
-		s.Chroot = func(dir string) error { return step("Chroot", func() error { return f(dir) }) }
+		s.Chroot = func(dir string) error { return yourstep.Step("Chroot", func() error { return f(dir) }) }
 	}
 	if f := s.SetHostname; f != nil {
-		s.SetHostname = func(name string) error { return step("SetHostname", func() error { return f(name) }) }
+		s.SetHostname = func(name string) error { return yourstep.Step("SetHostname", func() error { return f(name) }) }
 	}
 	if f := s.MountProc; f != nil {
-		s.MountProc = func() error { return step("MountProc", f) }
+		s.MountProc = func() error { return yourstep.Step("MountProc", f) }
 	}
 	if f := s.Supervise; f != nil {
-		s.Supervise = supervisor(f)
+		s.Supervise = yourstep.Supervisor(f)
 	}
 	if f := s.MakePrivate; f != nil {
-		s.MakePrivate = func() error { return step("MakePrivate", f) }
+		s.MakePrivate = func() error { return yourstep.Step("MakePrivate", f) }
 	}
 	if f := s.PivotRoot; f != nil {
-		s.PivotRoot = func(dir string) error { return step("PivotRoot", func() error { return f(dir) }) }
+		s.PivotRoot = func(dir string) error { return yourstep.Step("PivotRoot", func() error { return f(dir) }) }
 	}
 	if f := s.MountStandard; f != nil {
-		s.MountStandard = func() error { return step("MountStandard", f) }
+		s.MountStandard = func() error { return yourstep.Step("MountStandard", f) }
 	}
 	if f := s.MountOverlay; f != nil {
 		s.MountOverlay = func(lowers []string, upper, work, target string) error {
-			return step("MountOverlay", func() error { return f(lowers, upper, work, target) })
+			return yourstep.Step("MountOverlay", func() error { return f(lowers, upper, work, target) })
 		}
 	}
 	return s
-}
-
-// step runs one of the learner's steps and names it in its error. A
-// step that names itself already (lesson 10's, from package mine) is
-// left as it is.
-func step(name string, f func() error) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("your %s panicked: %v", name, p)
-		}
-	}()
-	if err := f(); err != nil {
-		if strings.HasPrefix(err.Error(), "your "+name) {
-			return err
-		}
-		return fmt.Errorf("your %s: %w", name, err)
-	}
-	return nil
-}
-
-// supervisor wraps the learner's Supervise, which runs in the init after
-// the command started, where no error can reach the runtime any more: a
-// panic (a TODO stub) is said on the container's stderr, and the init
-// exits with 125, the runtime's own failure.
-func supervisor(f func(int, <-chan os.Signal, bool) int) func(int, <-chan os.Signal, bool) int {
-	return func(command int, sigs <-chan os.Signal, terminalKeys bool) (code int) {
-		defer func() {
-			if p := recover(); p != nil {
-				fmt.Fprintf(os.Stderr, "your Supervise panicked: %v\n", p)
-				code = container.ExitRuntimeError
-			}
-		}()
-		return f(command, sigs, terminalKeys)
-	}
 }
 
 // yourStep finds the step an error names: "your PivotRoot: ...", lesson

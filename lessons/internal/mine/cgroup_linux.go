@@ -19,6 +19,7 @@ import (
 
 	"github.com/unboxed-go/unboxed/container/cgroups"
 	lesson05 "github.com/unboxed-go/unboxed/lessons/05"
+	"github.com/unboxed-go/unboxed/lessons/internal/yourstep"
 	"golang.org/x/sys/unix"
 )
 
@@ -43,7 +44,7 @@ func newCgroup(id string, limits cgroups.Limits) (_ cgroups.Cgroup, err error) {
 	if version == "v2" {
 		a.dirs[""] = filepath.Join(roots[""], path)
 		var cg *lesson05.Cgroup
-		err = guard("Create", func() (err error) { cg, err = lesson05.Create(roots[""], path); return err })
+		err = yourstep.Step("Create", func() (err error) { cg, err = lesson05.Create(roots[""], path); return err })
 		if err == nil && (cg == nil || cg.Dir != a.dirs[""]) {
 			err = fmt.Errorf("your Create(%q, %q) returned %+v, want Dir %q", roots[""], path, cg, a.dirs[""])
 		}
@@ -53,7 +54,7 @@ func newCgroup(id string, limits cgroups.Limits) (_ cgroups.Cgroup, err error) {
 			a.dirs[c] = filepath.Join(root, path)
 		}
 		var cg *lesson05.CgroupV1
-		err = guard("CreateV1", func() (err error) { cg, err = lesson05.CreateV1(roots, path); return err })
+		err = yourstep.Step("CreateV1", func() (err error) { cg, err = lesson05.CreateV1(roots, path); return err })
 		a.cg = cg
 	}
 	if err != nil {
@@ -72,24 +73,11 @@ func newCgroup(id string, limits cgroups.Limits) (_ cgroups.Cgroup, err error) {
 		if set.zero {
 			continue
 		}
-		if err := guard(set.name, set.f); err != nil {
+		if err := yourstep.Step(set.name, set.f); err != nil {
 			return nil, errors.Join(err, a.Destroy())
 		}
 	}
 	return a, nil
-}
-
-// guard runs f, the learner's code, and names it in its error or panic.
-func guard(name string, f func() error) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("your %s panicked: %v", name, p)
-		}
-	}()
-	if err := f(); err != nil {
-		return fmt.Errorf("your %s: %w", name, err)
-	}
-	return nil
 }
 
 // cgroupAdapter is the learner's cgroup as a cgroups.Cgroup.
@@ -107,7 +95,7 @@ func (a *cgroupAdapter) SetCPU(cpus float64) error   { return a.cg.SetCPU(cpus) 
 // Add runs the learner's Add and checks that the process is there: a nil
 // error is not enough, the init must be in the cgroup before it runs.
 func (a *cgroupAdapter) Add(pid int) error {
-	if err := guard("Add", func() error { return a.cg.Add(pid) }); err != nil {
+	if err := yourstep.Step("Add", func() error { return a.cg.Add(pid) }); err != nil {
 		return err
 	}
 	for _, dir := range a.dirs {
@@ -136,7 +124,7 @@ func (a *cgroupAdapter) Destroy() error {
 	a.done = true
 	var err error
 	if a.cg != nil {
-		err = guard("Destroy", a.cg.Destroy)
+		err = yourstep.Step("Destroy", a.cg.Destroy)
 	}
 	for _, dir := range a.dirs {
 		if _, statErr := os.Stat(dir); statErr == nil && a.cg != nil && err == nil {
@@ -148,55 +136,7 @@ func (a *cgroupAdapter) Destroy() error {
 }
 
 // Stats reads the cgroup's counters from the files the library reads.
-func (a *cgroupAdapter) Stats() (cgroups.Stats, error) {
-	s := cgroups.Stats{Version: a.version}
-	mem, pids, cpu := a.dirs["memory"], a.dirs["pids"], a.dirs["cpu"]
-	if a.version == "v2" {
-		mem, pids, cpu = a.dirs[""], a.dirs[""], a.dirs[""]
-		s.MemoryPeak = readInt(mem, "memory.peak")
-		s.MemoryLimit = readInt(mem, "memory.max")
-		s.OOMKills = readKey(mem, "memory.events", "oom_kill")
-		s.ThrottledTime = time.Duration(readKey(cpu, "cpu.stat", "throttled_usec")) * time.Microsecond
-	} else {
-		s.MemoryPeak = readInt(mem, "memory.max_usage_in_bytes")
-		s.MemoryLimit = readInt(mem, "memory.limit_in_bytes")
-		s.OOMKills = readKey(mem, "memory.oom_control", "oom_kill")
-		s.ThrottledTime = time.Duration(readKey(cpu, "cpu.stat", "throttled_time"))
-	}
-	s.PidsPeak = readInt(pids, "pids.peak")
-	s.PidsMax = readInt(pids, "pids.max")
-	s.ForkFailures = readKey(pids, "pids.events", "max")
-	s.ThrottledPeriods = readKey(cpu, "cpu.stat", "nr_throttled")
-	if s.MemoryLimit >= 1<<62 { // v1's "no limit"
-		s.MemoryLimit = 0
-	}
-	return s, nil
-}
-
-// readInt reads a file of one number; missing, "max" or junk read as 0.
-func readInt(dir, file string) int64 {
-	if dir == "" {
-		return 0
-	}
-	data, _ := os.ReadFile(filepath.Join(dir, file))
-	n, _ := strconv.ParseInt(strings.TrimSpace(string(data)), 10, 64)
-	return n
-}
-
-// readKey reads the number after key in a file of "key value" lines.
-func readKey(dir, file, key string) int64 {
-	if dir == "" {
-		return 0
-	}
-	data, _ := os.ReadFile(filepath.Join(dir, file))
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, key+" "); ok {
-			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			return n
-		}
-	}
-	return 0
-}
+func (a *cgroupAdapter) Stats() (cgroups.Stats, error) { return cgroups.StatsAt(a.version, a.dirs) }
 
 // sweep kills what is left in the cgroup dir, removes it, and removes its
 // unboxed parent once no other container's cgroup is in it.

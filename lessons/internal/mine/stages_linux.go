@@ -1,10 +1,8 @@
 package mine
 
 import (
-	"fmt"
 	"io"
 	"net"
-	"os"
 	"os/exec"
 	"slices"
 
@@ -17,6 +15,7 @@ import (
 	network "github.com/unboxed-go/unboxed/lessons/07"
 	privileges "github.com/unboxed-go/unboxed/lessons/08"
 	images "github.com/unboxed-go/unboxed/lessons/09"
+	"github.com/unboxed-go/unboxed/lessons/internal/yourstep"
 )
 
 // Stages returns the learner's functions for the stages named in yours
@@ -29,7 +28,7 @@ func Stages(yours []string) container.Stages {
 	has := func(name string) bool { return slices.Contains(yours, name) }
 	if has("RunProcess") {
 		s.RunProcess = func(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int, err error) {
-			err = step("RunProcess", func() (err error) {
+			err = yourstep.Step("RunProcess", func() (err error) {
 				code, err = process.Run(args, stdin, stdout, stderr)
 				return err
 			})
@@ -38,110 +37,76 @@ func Stages(yours []string) container.Stages {
 	}
 	if has("Command") {
 		s.Command = func(name string, args ...string) *exec.Cmd {
-			defer repanic("Command")
+			defer yourstep.Repanic("Command")
 			return process.ChildCommand(name, args...)
 		}
 	}
 	if has("Chroot") {
-		s.Chroot = func(dir string) error { return step("Chroot", func() error { return rootfs.Chroot(dir) }) }
+		s.Chroot = func(dir string) error { return yourstep.Step("Chroot", func() error { return rootfs.Chroot(dir) }) }
 	}
 	if has("CloneFlags") {
 		s.CloneFlags = func(ns ...container.Namespace) uintptr {
-			defer repanic("CloneFlags")
+			defer yourstep.Repanic("CloneFlags")
 			return namespaces.CloneFlags(ns...)
 		}
 	}
 	if has("SetHostname") {
 		s.SetHostname = func(name string) error {
-			return step("SetHostname", func() error { return namespaces.SetHostname(name) })
+			return yourstep.Step("SetHostname", func() error { return namespaces.SetHostname(name) })
 		}
 	}
 	if has("MountProc") {
-		s.MountProc = func() error { return step("MountProc", namespaces.MountProc) }
+		s.MountProc = func() error { return yourstep.Step("MountProc", namespaces.MountProc) }
 	}
 	if has("Supervise") {
-		s.Supervise = supervisor(namespaces.Supervise)
+		s.Supervise = yourstep.Supervisor(namespaces.Supervise)
 	}
 	if has("MakePrivate") {
-		s.MakePrivate = func() error { return step("MakePrivate", mounts.MakePrivate) }
+		s.MakePrivate = func() error { return yourstep.Step("MakePrivate", mounts.MakePrivate) }
 	}
 	if has("PivotRoot") {
-		s.PivotRoot = func(dir string) error { return step("PivotRoot", func() error { return mounts.PivotRoot(dir) }) }
+		s.PivotRoot = func(dir string) error {
+			return yourstep.Step("PivotRoot", func() error { return mounts.PivotRoot(dir) })
+		}
 	}
 	if has("MountStandard") {
-		s.MountStandard = func() error { return step("MountStandard", mounts.MountStandard) }
+		s.MountStandard = func() error { return yourstep.Step("MountStandard", mounts.MountStandard) }
 	}
 	if has("MountOverlay") {
 		s.MountOverlay = func(lowers []string, upper, work, target string) error {
-			return step("MountOverlay", func() error { return overlay.MountOverlay(lowers, upper, work, target) })
+			return yourstep.Step("MountOverlay", func() error { return overlay.MountOverlay(lowers, upper, work, target) })
 		}
 	}
 	if has("NewCgroup") {
 		s.NewCgroup = newCgroup
 	}
 	if has("SetNoNewPrivs") {
-		s.SetNoNewPrivs = func() error { return step("SetNoNewPrivs", privileges.SetNoNewPrivs) }
+		s.SetNoNewPrivs = func() error { return yourstep.Step("SetNoNewPrivs", privileges.SetNoNewPrivs) }
 	}
 	if has("DropCapabilities") {
 		s.DropCapabilities = func(keep []int) error {
-			return step("DropCapabilities", func() error { return privileges.DropCapabilities(keep) })
+			return yourstep.Step("DropCapabilities", func() error { return privileges.DropCapabilities(keep) })
 		}
 	}
 	if has("LoadSeccomp") {
 		s.LoadSeccomp = func(deny []uint32) error {
-			return step("LoadSeccomp", func() error { return privileges.LoadSeccomp(deny) })
+			return yourstep.Step("LoadSeccomp", func() error { return privileges.LoadSeccomp(deny) })
 		}
 	}
 	if has("SetupVeth") {
 		s.SetupVeth = func(hostEnd, bridge string, pid int) error {
-			return step("SetupVeth", func() error { return network.SetupVeth(hostEnd, bridge, pid) })
+			return yourstep.Step("SetupVeth", func() error { return network.SetupVeth(hostEnd, bridge, pid) })
 		}
 	}
 	if has("ConfigureNetwork") {
 		s.ConfigureNetwork = func(address *net.IPNet, gateway net.IP) error {
-			return step("ConfigureNetwork", func() error { return network.ConfigureNetwork(address, gateway) })
+			return yourstep.Step("ConfigureNetwork", func() error { return network.ConfigureNetwork(address, gateway) })
 		}
 	}
 	if has("ApplyLayer") {
 		s.ApplyLayer = func(layer io.Reader, dir string) error {
-			return step("ApplyLayer", func() error { return images.ApplyLayer(layer, dir) })
+			return yourstep.Step("ApplyLayer", func() error { return images.ApplyLayer(layer, dir) })
 		}
 	}
 	return s
-}
-
-// step runs one of the learner's steps and names it in its error or
-// panic.
-func step(name string, f func() error) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("your %s panicked: %v", name, p)
-		}
-	}()
-	if err := f(); err != nil {
-		return fmt.Errorf("your %s: %w", name, err)
-	}
-	return nil
-}
-
-// repanic names the step in the panic of a step that returns no error.
-func repanic(name string) {
-	if p := recover(); p != nil {
-		panic(fmt.Sprintf("your %s panicked: %v", name, p))
-	}
-}
-
-// supervisor wraps the learner's Supervise, which runs in the init once
-// the command runs, where no error reaches the runtime: a panic is said
-// on the container's stderr and the init exits with 125.
-func supervisor(f func(int, <-chan os.Signal, bool) int) func(int, <-chan os.Signal, bool) int {
-	return func(command int, sigs <-chan os.Signal, terminalKeys bool) (code int) {
-		defer func() {
-			if p := recover(); p != nil {
-				fmt.Fprintf(os.Stderr, "your Supervise panicked: %v\n", p)
-				code = container.ExitRuntimeError
-			}
-		}()
-		return f(command, sigs, terminalKeys)
-	}
 }
