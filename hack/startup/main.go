@@ -85,6 +85,18 @@ func measure(dirs []string, n int) error {
 	if err := run(last, "go", "build", "-o", unboxed, "./cmd/unboxed"); err != nil {
 		return err
 	}
+	// The floor of the design, light and with cmd/unboxed's packages
+	// linked: what two starts of a Go binary into five namespaces cost.
+	for _, f := range []struct{ name, tags string }{
+		{"floor: Go re-exec, 5 namespaces", ""},
+		{"floor, linking cmd/unboxed's packages", "heavy"},
+	} {
+		bin := filepath.Join(tmp, "floor"+f.tags)
+		if err := run(last, "go", "build", "-tags", f.tags, "-o", bin, "./hack/startup/floor"); err != nil {
+			return err
+		}
+		subjects = append(subjects, &subject{name: f.name, dir: last, argv: []string{bin}})
+	}
 	subjects = append(subjects, &subject{name: "cmd/unboxed run", dir: last, argv: append([]string{unboxed}, container...), bin: unboxed})
 	for _, s := range subjects { // warm the caches: go's build cache, the rootfs
 		if err := run(s.dir, s.argv...); err != nil {
@@ -130,6 +142,9 @@ func measure(dirs []string, n int) error {
 func run(dir string, argv ...string) error {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = dir
+	// Static binaries, as the demos build cmd/unboxed: no C library to
+	// load at each start.
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("%s: %v: %s", strings.Join(argv, " "), err, out)
 	}
