@@ -33,3 +33,6 @@ func (Placement) Create(Limits) (Cgroup, error) { return nil, errNotLinux }
 
 // Remove says that unboxed needs Linux.
 func (Placement) Remove() error { return errNotLinux }
+
+// StatsAt says that unboxed needs Linux.
+func StatsAt(string, map[string]string) (Stats, error) { return Stats{}, errNotLinux }
